@@ -37,6 +37,7 @@ public static class Cli
             TrainCommand.Create(console),
             EvalCommand.Create(console),
             EnvsCommand.Create(console),
+            ExpertsCommand.Create(console),
         };
         var parsed = root.Parse(args);
         bool debug = parsed.GetValue(Debug);

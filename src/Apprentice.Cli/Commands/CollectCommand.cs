@@ -2,14 +2,13 @@ using System.CommandLine;
 using Apprentice.Data;
 using Apprentice.Envs;
 using Apprentice.Envs.Vector;
-using Apprentice.Experts;
 using Apprentice.Policies;
 using Apprentice.Tensors.Random;
 using Spectre.Console;
 
 namespace Apprentice.Cli.Commands;
 
-/// <summary><c>apprentice collect</c>: record demonstrations of a built-in env's scripted expert.</summary>
+/// <summary><c>apprentice collect</c>: record demonstrations of a built-in env's scripted expert, or of a saved one (<c>--expert</c>).</summary>
 public static class CollectCommand
 {
     /// <summary>Declares the command.</summary>
@@ -21,7 +20,8 @@ public static class CollectCommand
         var copies = new Option<int>("--envs") { Description = "Env copies stepped together.", DefaultValueFactory = _ => 8 };
         var dart = new Option<double>("--dart-noise") { Description = "DART: std of Gaussian noise on the executed action (continuous envs); the clean label is recorded.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Output file: .apds (Apprentice) or .npz (NumPy).", Required = true };
-        var command = new Command("collect", "Record demonstrations of the scripted expert of a built-in env.") { env, episodes, seed, copies, dart, output };
+        var expert = new Option<string?>("--expert") { Description = "A saved expert policy (.safetensors, e.g. from 'apprentice experts train') instead of the env's scripted one." };
+        var command = new Command("collect", "Record demonstrations of a built-in env's scripted expert, or of a saved expert policy.") { env, episodes, seed, copies, dart, output, expert };
         command.SetAction(parsed =>
         {
             string id = parsed.GetValue(env)!, path = parsed.GetValue(output)!;
@@ -33,9 +33,10 @@ public static class CollectCommand
             Demonstrations.CheckWritable(path);
             var rng = new Rng(parsed.GetValue(seed));
             var until = SampleUntil.Episodes(n);
+            string? expertPath = parsed.GetValue(expert);
             IReadOnlyList<Trajectory> trajectories = EnvRegistry.Default.ActionType(id) == typeof(int)
-                ? Collect(EnvRegistry.Default.MakeDiscrete, ExpertCatalog.Discrete(id), id, k, until, rng, parsed.GetValue(seed), null)
-                : Collect(EnvRegistry.Default.MakeContinuous, ExpertCatalog.Continuous(id), id, k, until, rng, parsed.GetValue(seed),
+                ? Collect(EnvRegistry.Default.MakeDiscrete, expertPath, id, k, until, rng, parsed.GetValue(seed), null)
+                : Collect(EnvRegistry.Default.MakeContinuous, expertPath, id, k, until, rng, parsed.GetValue(seed),
                     noise > 0 ? (a, r) => a.Select(x => (float)(x + noise * r.Normal())).ToArray() : null);
             trajectories = trajectories.Take(n).ToList();
             Demonstrations.Save(path, trajectories, id);
@@ -46,9 +47,11 @@ public static class CollectCommand
         return command;
     }
 
-    private static IReadOnlyList<Trajectory> Collect<TAction>(Func<string, EnvMakeOptions?, IEnv<float[], TAction>> make, IPolicy<float[], TAction> expert,
+    private static IReadOnlyList<Trajectory> Collect<TAction>(Func<string, EnvMakeOptions?, IEnv<float[], TAction>> make, string? expertPath,
         string id, int copies, SampleUntil until, Rng rng, long seed, Func<TAction, Rng, TAction>? perturb)
     {
+        IPolicy<float[], TAction> expert;
+        using (var probe = make(id, null)) expert = ExpertSource.For(id, probe, expertPath);
         using var env = new VectorEnv<float[], TAction>(copies, _ => make(id, null));
         return Rollouts.CollectLabelled(env, new LabelledCollection<TAction> { Expert = expert, PerturbExecuted = perturb }, until, rng, seed);
     }

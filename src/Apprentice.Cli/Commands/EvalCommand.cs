@@ -14,7 +14,7 @@ public static class EvalCommand
     /// <summary>Declares the command.</summary>
     public static Command Create(IAnsiConsole console)
     {
-        var policyPath = new Option<string>("--policy", "-p") { Description = "Policy weights (.safetensors with its .json manifest).", Required = true };
+        var policyPath = new Option<string>("--policy", "-p", "--expert") { Description = "Policy weights (.safetensors with its .json manifest): from 'train', or a PPO expert from 'experts train'.", Required = true };
         var env = new Option<string?>("--env", "-e") { Description = "Env id (default: the one recorded in the policy's manifest)." };
         var episodes = new Option<int>("--episodes", "-n") { Description = "Seeded evaluation episodes.", DefaultValueFactory = _ => 50 };
         var seed = new Option<long>("--seed", "-s") { Description = "Episode e uses seed + e.", DefaultValueFactory = _ => HeadlineSeed };
@@ -24,17 +24,14 @@ public static class EvalCommand
             string path = parsed.GetValue(policyPath)!;
             int n = parsed.GetValue(episodes);
             if (n <= 0) throw new CliException($"--episodes must be positive; got {n}.");
-            var policy = PolicyFile.Load(path);
-            string id = parsed.GetValue(env) ?? EnvFromManifest(path)
+            var policy = ExpertSource.Load(path);
+            string id = parsed.GetValue(env) ?? ExpertSource.EnvOf(path)
                 ?? throw new CliException($"{path}: the manifest names no env; pass --env.");
             var options = new EvaluationOptions { Episodes = n, BaseSeed = parsed.GetValue(seed) };
             var rng = new Rng(0);
-            EvaluationResult result = policy switch
-            {
-                DiscretePolicy d => Run(EnvRegistry.Default.MakeDiscrete(id), d, options, rng),
-                ContinuousPolicy c => Run(EnvRegistry.Default.MakeContinuous(id), c, options, rng),
-                _ => throw new CliException($"{path}: unsupported policy type {policy.GetType().Name}."),
-            };
+            EvaluationResult result = EnvRegistry.Default.ActionType(id) == typeof(int)
+                ? Run(EnvRegistry.Default.MakeDiscrete(id), policy, path, id, options, rng)
+                : Run(EnvRegistry.Default.MakeContinuous(id), policy, path, id, options, rng);
             var table = new Table().AddColumns("episodes", "return (mean)", "terminated", "success", "crash", "timeout", "mean length");
             table.AddRow([.. new[]
             {
@@ -51,18 +48,11 @@ public static class EvalCommand
 
     private const long HeadlineSeed = 1_000_000;
 
-    private static EvaluationResult Run<TAction>(IEnv<float[], TAction> env, IPolicy<float[], TAction> policy, EvaluationOptions options, Rng rng)
+    private static EvaluationResult Run<TAction>(IEnv<float[], TAction> env, MlpPolicy policy, string path, string id, EvaluationOptions options, Rng rng)
     {
-        using (env) return Evaluator.Evaluate(env, policy, options, rng);
+        using (env) return Evaluator.Evaluate(env, ExpertSource.Fitting(policy, path, id, env), options, rng);
     }
 
     private static string Rate(double rate, ConfidenceInterval ci) =>
         string.Create(CultureInfo.InvariantCulture, $"{100 * rate:F1}% [{100 * ci.Low:F1}, {100 * ci.High:F1}]");
-
-    private static string? EnvFromManifest(string path)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(PolicyFile.ManifestPath(path)));
-        return doc.RootElement.TryGetProperty("metadata", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object && m.TryGetProperty("env", out var e)
-            ? e.GetString() : null;
-    }
 }

@@ -4,7 +4,6 @@ using Apprentice.Algorithms.Common;
 using Apprentice.Data;
 using Apprentice.Envs;
 using Apprentice.Envs.Vector;
-using Apprentice.Experts;
 using Apprentice.Policies;
 using Apprentice.Spaces;
 using Apprentice.Tensors.Random;
@@ -25,9 +24,10 @@ public static class TrainCommand
         var steps = new Option<int>("--steps") { Description = "Gradient steps per fit.", DefaultValueFactory = _ => new BcOptions().Steps };
         var rounds = new Option<int>("--rounds") { Description = "DAgger rounds.", DefaultValueFactory = _ => 10 };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of initialisation, minibatches and collection.", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Train a policy from demonstrations: behaviour cloning or DAgger (with the env's scripted expert).")
+        var expert = new Option<string?>("--expert") { Description = "DAgger's expert: a saved policy (.safetensors, e.g. from 'apprentice experts train') instead of the env's scripted one." };
+        var command = new Command("train", "Train a policy from demonstrations: behaviour cloning or DAgger (with the env's scripted expert or a saved one).")
         {
-            algorithm, env, demos, output, steps, rounds, seed,
+            algorithm, env, demos, output, steps, rounds, seed, expert,
         };
         command.SetAction(parsed =>
         {
@@ -39,11 +39,12 @@ public static class TrainCommand
             var data = Transitions.FromTrajectories(Demonstrations.Load(parsed.GetValue(demos)!));
             var rng = new Rng(parsed.GetValue(seed));
             bool dagger = parsed.GetValue(algorithm) == "dagger";
+            if (!dagger && parsed.GetValue(expert) is not null) throw new CliException("--expert is for dagger; behaviour cloning learns from the demonstrations alone.");
             int roundCount = parsed.GetValue(rounds);
             if (dagger && roundCount <= 0) throw new CliException($"--rounds must be positive; got {roundCount}.");
             MlpPolicy policy = EnvRegistry.Default.ActionType(id) == typeof(int)
-                ? Train(EnvRegistry.Default.MakeDiscrete, () => ExpertCatalog.Discrete(id), id, data, options, dagger, roundCount, rng, console)
-                : Train(EnvRegistry.Default.MakeContinuous, () => ExpertCatalog.Continuous(id), id, data, options, dagger, roundCount, rng, console);
+                ? Train(EnvRegistry.Default.MakeDiscrete, parsed.GetValue(expert), id, data, options, dagger, roundCount, rng, console)
+                : Train(EnvRegistry.Default.MakeContinuous, parsed.GetValue(expert), id, data, options, dagger, roundCount, rng, console);
             PolicyFile.Save(policy, path, new Dictionary<string, string> { ["env"] = id, ["algorithm"] = parsed.GetValue(algorithm)! });
             console.MarkupLineInterpolated($"Saved the policy to [bold]{path}[/] (manifest {PolicyFile.ManifestPath(path)}).");
             return ExitCodes.Ok;
@@ -51,7 +52,7 @@ public static class TrainCommand
         return command;
     }
 
-    private static MlpPolicy Train<TAction>(Func<string, EnvMakeOptions?, IEnv<float[], TAction>> make, Func<IPolicy<float[], TAction>> expert, string id,
+    private static MlpPolicy Train<TAction>(Func<string, EnvMakeOptions?, IEnv<float[], TAction>> make, string? expertPath, string id,
         Transitions data, BcOptions options, bool dagger, int rounds, Rng rng, IAnsiConsole console)
     {
         using var probe = make(id, null);
@@ -64,8 +65,9 @@ public static class TrainCommand
             console.MarkupLineInterpolated($"Behaviour cloning on {data.Count} steps: train loss {report.FinalTrainLoss:F4}, held-out loss {report.FinalValidationLoss:F4}.");
             return policy;
         }
+        var expert = ExpertSource.For(id, probe, expertPath);
         using var env = new VectorEnv<float[], TAction>(4, _ => make(id, null));
-        var result = Dagger.Train(env, expert(), data, new DaggerOptions { Rounds = rounds, Cloning = options with { ValidationFraction = 0 } }, rng, NullTrainingLog.Instance,
+        var result = Dagger.Train(env, expert, data, new DaggerOptions { Rounds = rounds, Cloning = options with { ValidationFraction = 0 } }, rng, NullTrainingLog.Instance,
             round => console.MarkupLineInterpolated($"round {round.Round}: {round.NewLabels} new expert labels, {round.DatasetSize} in all, train loss {round.TrainLoss:F4}"));
         return result.Network;
     }

@@ -1,8 +1,8 @@
+using System.Globalization;
 using Apprentice.Algorithms;
 using Apprentice.Algorithms.Common;
-using Apprentice.Data;
 using Apprentice.Envs;
-using Apprentice.Envs.Vector;
+using Apprentice.Evaluation;
 using Apprentice.Policies;
 using Apprentice.Tensors.Random;
 
@@ -14,7 +14,7 @@ namespace Apprentice.Experts;
 /// <param name="Policy">The policy itself.</param>
 /// <param name="Steps">Env steps trained.</param>
 /// <param name="TrainingReturn">Mean env return of the last 20 training episodes (stochastic actions).</param>
-/// <param name="EvaluationReturn">Mean return of the deterministic policy over at least 20 fresh episodes.</param>
+/// <param name="EvaluationReturn">Mean return of the deterministic policy over the episodes of <see cref="PpoExperts.Evaluation"/>.</param>
 public sealed record PpoExpert(string EnvId, string PolicyPath, MlpPolicy Policy, int Steps, double TrainingReturn, double EvaluationReturn);
 
 /// <summary>
@@ -53,50 +53,89 @@ public static class PpoExperts
         LearningRate = 1e-3, EntropyCoefficient = 0, NormalizeObservations = true,
     };
 
+    /// <summary>Env ids with a PPO recipe (settings measured to solve them), in the order <see cref="Recipe"/> knows them.</summary>
+    public static IReadOnlyList<string> Ids { get; } = ["CartPole-v1", "Acrobot-v1", "Pendulum-v1"];
+
+    /// <summary>The measured settings for <paramref name="envId"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No recipe for <paramref name="envId"/>; the message lists those there are.</exception>
+    public static PpoOptions Recipe(string envId) => envId switch
+    {
+        "CartPole-v1" => CartPoleOptions,
+        "Acrobot-v1" => AcrobotOptions,
+        "Pendulum-v1" => PendulumOptions,
+        _ => throw new KeyNotFoundException($"No PPO recipe for '{envId}'. Recipes exist for: {string.Join(", ", Ids)}."),
+    };
+
+    /// <summary>The file name the folder-based trainers use: the env id in lower case with <c>.safetensors</c>.</summary>
+    public static string DefaultFileName(string envId) => envId.ToLowerInvariant().Replace('/', '-') + ".safetensors";
+
+    /// <summary>Episodes and seeds of the evaluation every trained expert gets (<see cref="PpoExpert.EvaluationReturn"/>):
+    /// 20 deterministic episodes from seed 1 000 000 on, the seeds <c>apprentice eval</c> uses by default.</summary>
+    public static EvaluationOptions Evaluation { get; } = new() { Episodes = 20 };
+
     /// <summary>Trains a CartPole-v1 expert and saves it as <c>cartpole-v1.safetensors</c> in <paramref name="folder"/>.</summary>
     /// <param name="folder">Where the policy is saved (created if needed).</param>
     /// <param name="rng">Initial weights and run seed.</param>
     /// <param name="log">PPO's scalars and progress.</param>
     /// <param name="options">Overrides <see cref="CartPoleOptions"/>.</param>
     public static PpoExpert TrainCartPole(string folder, Rng rng, ITrainingLog log, PpoOptions? options = null) =>
-        Train("CartPole-v1", folder, options ?? CartPoleOptions, rng, log);
+        TrainInto(folder, "CartPole-v1", options, rng, log);
 
     /// <summary>Trains a Pendulum-v1 expert and saves it as <c>pendulum-v1.safetensors</c>.</summary>
     /// <inheritdoc cref="TrainCartPole"/>
     public static PpoExpert TrainPendulum(string folder, Rng rng, ITrainingLog log, PpoOptions? options = null) =>
-        Train("Pendulum-v1", folder, options ?? PendulumOptions, rng, log, continuous: true);
+        TrainInto(folder, "Pendulum-v1", options, rng, log);
 
     /// <summary>Trains an Acrobot-v1 expert and saves it as <c>acrobot-v1.safetensors</c>.</summary>
     /// <inheritdoc cref="TrainCartPole"/>
     public static PpoExpert TrainAcrobot(string folder, Rng rng, ITrainingLog log, PpoOptions? options = null) =>
-        Train("Acrobot-v1", folder, options ?? AcrobotOptions, rng, log);
+        TrainInto(folder, "Acrobot-v1", options, rng, log);
 
-    private static PpoExpert Train(string envId, string folder, PpoOptions options, Rng rng, ITrainingLog log, bool continuous = false) =>
-        continuous
-            ? Train<float[]>(envId, folder, options, rng, log, _ => EnvRegistry.Default.MakeContinuous(envId))
-            : Train<int>(envId, folder, options, rng, log, _ => EnvRegistry.Default.MakeDiscrete(envId));
+    /// <summary>
+    /// Trains an expert for any env with a <see cref="Recipe"/>, evaluates it as <see cref="Evaluation"/> says and saves
+    /// it to <paramref name="path"/> (with its manifest beside). Nothing is written until training and evaluation have
+    /// finished, and each file is replaced atomically, so a failed run leaves an earlier expert at that path intact.
+    /// </summary>
+    /// <param name="envId">An id from <see cref="Ids"/>.</param>
+    /// <param name="path">The weights file (<c>.safetensors</c>); its folder must exist.</param>
+    /// <param name="rng">Initial weights and run seed.</param>
+    /// <param name="log">PPO's scalars and progress.</param>
+    /// <param name="options">Overrides the recipe (for instance a smaller <see cref="PpoOptions.TotalSteps"/>).</param>
+    /// <exception cref="KeyNotFoundException">No recipe for <paramref name="envId"/>.</exception>
+    public static PpoExpert Train(string envId, string path, Rng rng, ITrainingLog log, PpoOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(rng);
+        options ??= Recipe(envId);
+        return EnvRegistry.Default.ActionType(envId) == typeof(int)
+            ? Train<int>(envId, path, options, rng, log, _ => EnvRegistry.Default.MakeDiscrete(envId))
+            : Train<float[]>(envId, path, options, rng, log, _ => EnvRegistry.Default.MakeContinuous(envId));
+    }
 
-    private static PpoExpert Train<TAction>(string envId, string folder, PpoOptions options, Rng rng, ITrainingLog log, Func<int, IEnv<float[], TAction>> makeEnv)
+    private static PpoExpert TrainInto(string folder, string envId, PpoOptions? options, Rng rng, ITrainingLog log)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        ArgumentNullException.ThrowIfNull(rng);
+        Directory.CreateDirectory(folder);
+        return Train(envId, Path.Combine(folder, DefaultFileName(envId)), rng, log, options);
+    }
+
+    private static PpoExpert Train<TAction>(string envId, string path, PpoOptions options, Rng rng, ITrainingLog log, Func<int, IEnv<float[], TAction>> makeEnv)
+    {
         using var trainer = new PpoTrainer<TAction>(makeEnv, options, rng, log);
         var policy = trainer.Train();
         double trainingReturn = trainer.MeanRecentReturn(20);
 
-        using var env = new VectorEnv<float[], TAction>(8, makeEnv);
-        var episodes = Rollouts.Collect(env, (IPolicy<float[], TAction>)policy, SampleUntil.Episodes(20), rng, seed: (long)(rng.NextUInt64() >> 2));
-        double evaluationReturn = episodes.Average(e => e.Return);
+        // Fixed seeds, one env, deterministic actions: Evaluator.Evaluate on the reloaded file gives the same number.
+        using var env = makeEnv(0);
+        double evaluationReturn = Evaluator.Evaluate(env, (IPolicy<float[], TAction>)policy, Evaluation, rng).ReturnMean;
 
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, envId.ToLowerInvariant().Replace('/', '-') + ".safetensors");
         PolicyFile.Save(policy, path, new Dictionary<string, string>
         {
             ["env_id"] = envId,
             ["algorithm"] = "ppo",
-            ["steps"] = trainer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["training_return"] = trainingReturn.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["evaluation_return"] = evaluationReturn.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["steps"] = trainer.Steps.ToString(CultureInfo.InvariantCulture),
+            ["training_return"] = trainingReturn.ToString("R", CultureInfo.InvariantCulture),
+            ["evaluation_return"] = evaluationReturn.ToString("R", CultureInfo.InvariantCulture),
         });
         return new PpoExpert(envId, path, policy, trainer.Steps, trainingReturn, evaluationReturn);
     }
