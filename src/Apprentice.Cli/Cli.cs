@@ -38,6 +38,7 @@ public static class Cli
             EvalCommand.Create(console),
             EnvsCommand.Create(console),
             ExpertsCommand.Create(console),
+            BenchmarkCommand.Create(console),
         };
         var parsed = root.Parse(args);
         bool debug = parsed.GetValue(Debug);

@@ -23,7 +23,7 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
     /// <param name="log">Receives <c>ppo/…</c> and <c>disc/…</c> scalars.</param>
     public AirlTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, Rng rng, ITrainingLog log)
         : base(makeEnv, demos, options, (obs, space, r) => new ShapedRewardNet(obs, space, r, options.Ppo.Gamma, RewardInputs.State,
-            options.DiscriminatorHiddenSizes, options.SpectralNorm), rng, log)
+            options.DiscriminatorHiddenSizes, options.SpectralNorm, options.NormalizeRewardInputs), rng, log)
     {
     }
 
@@ -33,15 +33,8 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
     /// <summary>g, the recovered reward without its shaping: save it, or score states with <see cref="RecoveredRewardOf"/>.</summary>
     public BasicRewardNet RecoveredReward => ShapedReward.Base;
 
-    /// <summary>g(s) for observations [N, obsDim], as floats (no graph).</summary>
-    public float[] RecoveredRewardOf(Tensor observations)
-    {
-        ArgumentNullException.ThrowIfNull(observations);
-        int n = observations.Dim(0);
-        using var scope = Tensor.NoGrad();
-        var none = Tensor.Zeros(n, RecoveredReward.ActionFeatures);
-        return RecoveredReward.Forward(observations, none, observations, Tensor.Zeros(n)).ToArray();
-    }
+    /// <summary>g(s) for observations [N, obsDim], as floats (no graph); see <see cref="BasicRewardNet.StateRewards"/>.</summary>
+    public float[] RecoveredRewardOf(Tensor observations) => RecoveredReward.StateRewards(observations);
 
     /// <inheritdoc/>
     protected override bool NeedsLogProbs => true;

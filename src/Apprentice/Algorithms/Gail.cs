@@ -23,7 +23,7 @@ public sealed class GailTrainer<TAction> : AdversarialTrainer<TAction>
     /// <param name="log">Receives <c>ppo/…</c> and <c>disc/…</c> scalars.</param>
     public GailTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, Rng rng, ITrainingLog log)
         : base(makeEnv, demos, options, (obs, space, r) => new BasicRewardNet(obs, space, r, RewardInputs.State | RewardInputs.Action,
-            options.DiscriminatorHiddenSizes, options.SpectralNorm), rng, log)
+            options.DiscriminatorHiddenSizes, options.SpectralNorm, options.NormalizeRewardInputs), rng, log)
     {
     }
 

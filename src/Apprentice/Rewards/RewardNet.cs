@@ -134,8 +134,9 @@ public sealed class BasicRewardNet : RewardNet
     /// <param name="inputs">What the net reads; (s, a) by default, as imitation's <c>BasicRewardNet</c>.</param>
     /// <param name="hiddenSizes">Hidden widths; [32, 32] by default, as imitation's.</param>
     /// <param name="spectralNorm">Wrap every linear layer in <see cref="SpectralNorm"/>.</param>
+    /// <param name="normalizeInputs">Standardise the concatenated input with a <see cref="RunningNorm"/> (imitation's default).</param>
     public BasicRewardNet(int observationDimension, object actionSpace, Rng rng, RewardInputs inputs = RewardInputs.State | RewardInputs.Action,
-        int[]? hiddenSizes = null, bool spectralNorm = false) : base(observationDimension, actionSpace)
+        int[]? hiddenSizes = null, bool spectralNorm = false, bool normalizeInputs = true) : base(observationDimension, actionSpace)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if ((inputs & (RewardInputs.State | RewardInputs.Action | RewardInputs.NextState | RewardInputs.Done)) == 0 || (int)inputs > 15)
@@ -148,7 +149,28 @@ public sealed class BasicRewardNet : RewardNet
         if (inputs.HasFlag(RewardInputs.Action)) width += ActionFeatures;
         if (inputs.HasFlag(RewardInputs.NextState)) width += observationDimension;
         if (inputs.HasFlag(RewardInputs.Done)) width += 1;
+        if (normalizeInputs) _normalizer = RegisterModule("input_norm", new RunningNorm(width));
         _mlp = RegisterModule("mlp", BuildMlp(width, [.. HiddenSizes], spectralNorm, rng));
+    }
+
+    private readonly RunningNorm? _normalizer;
+
+    /// <summary>Whether the input is standardised by running statistics (updated in training mode only).</summary>
+    public bool NormalizesInputs => _normalizer is not null;
+
+    /// <summary>
+    /// r(s) for observations [N, obsDim], as floats, without a graph: how a state-only reward (AIRL's recovered g)
+    /// scores states. The action inputs are zero and s′ = s, which a net reading only the state ignores.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The net reads more than the state, so r(s) is not defined.</exception>
+    public float[] StateRewards(Tensor observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (Inputs != RewardInputs.State)
+            throw new InvalidOperationException($"This reward net reads {Inputs}, not the state alone; score full transitions with Forward(s, a, s′, done).");
+        int n = observations.Dim(0);
+        using var scope = Tensor.NoGrad();
+        return Forward(observations, Tensor.Zeros(n, ActionFeatures), observations, Tensor.Zeros(n)).ToArray();
     }
 
     /// <summary>What the net reads.</summary>
@@ -169,6 +191,7 @@ public sealed class BasicRewardNet : RewardNet
         if (Inputs.HasFlag(RewardInputs.NextState)) parts.Add(nextObservations);
         if (Inputs.HasFlag(RewardInputs.Done)) parts.Add(dones.Reshape(dones.Dim(0), 1));
         var x = parts.Count == 1 ? parts[0] : Tensor.Concat(parts, axis: 1);
+        if (_normalizer is not null) x = _normalizer.Forward(x);
         var y = _mlp.Forward(x);
         return y.Reshape(y.Dim(0));
     }
@@ -180,6 +203,7 @@ public sealed class BasicRewardNet : RewardNet
         ["inputs"] = ((int)Inputs).ToString(CultureInfo.InvariantCulture),
         ["hidden_sizes"] = string.Join(',', HiddenSizes),
         ["spectral_norm"] = SpectralNormalized ? "true" : "false",
+        ["normalize_inputs"] = NormalizesInputs ? "true" : "false",
     };
 }
 
@@ -200,14 +224,19 @@ public sealed class ShapedRewardNet : RewardNet
     /// <param name="baseInputs">What g reads; state only by default, so g is a state reward that can be read off (AIRL's disentangled form).</param>
     /// <param name="hiddenSizes">Hidden widths of both g and h; [32, 32] by default.</param>
     /// <param name="spectralNorm">Spectrally normalise every linear layer of g and h.</param>
+    /// <param name="normalizeInputs">Standardise the inputs of g and of h with running statistics (imitation's default).</param>
     public ShapedRewardNet(int observationDimension, object actionSpace, Rng rng, double gamma = 0.99,
-        RewardInputs baseInputs = RewardInputs.State, int[]? hiddenSizes = null, bool spectralNorm = false) : base(observationDimension, actionSpace)
+        RewardInputs baseInputs = RewardInputs.State, int[]? hiddenSizes = null, bool spectralNorm = false, bool normalizeInputs = true)
+        : base(observationDimension, actionSpace)
     {
         if (!(gamma >= 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), $"Expected γ in [0, 1]; got {gamma}.");
         Gamma = gamma;
-        Base = RegisterModule("base", new BasicRewardNet(observationDimension, actionSpace, rng, baseInputs, hiddenSizes, spectralNorm));
+        Base = RegisterModule("base", new BasicRewardNet(observationDimension, actionSpace, rng, baseInputs, hiddenSizes, spectralNorm, normalizeInputs));
+        if (normalizeInputs) _potentialNormalizer = RegisterModule("potential_norm", new RunningNorm(observationDimension));
         _potential = RegisterModule("potential", BuildMlp(observationDimension, [.. Base.HiddenSizes], spectralNorm, rng));
     }
+
+    private readonly RunningNorm? _potentialNormalizer;
 
     /// <summary>g, the learned reward without shaping.</summary>
     public BasicRewardNet Base { get; }
@@ -218,7 +247,7 @@ public sealed class ShapedRewardNet : RewardNet
     /// <summary>h(s), the potential, shape [N].</summary>
     public Tensor Potential(Tensor observations)
     {
-        var y = _potential.Forward(observations);
+        var y = _potential.Forward(_potentialNormalizer?.Forward(observations) ?? observations);
         return y.Reshape(y.Dim(0));
     }
 
@@ -237,6 +266,7 @@ public sealed class ShapedRewardNet : RewardNet
         ["inputs"] = ((int)Base.Inputs).ToString(CultureInfo.InvariantCulture),
         ["hidden_sizes"] = string.Join(',', Base.HiddenSizes),
         ["spectral_norm"] = Base.SpectralNormalized ? "true" : "false",
+        ["normalize_inputs"] = Base.NormalizesInputs ? "true" : "false",
         ["gamma"] = Gamma.ToString("R", CultureInfo.InvariantCulture),
     };
 }
@@ -267,10 +297,12 @@ public static class RewardNets
             string hidden = Field("hidden_sizes");
             int[] sizes = hidden.Length == 0 ? [] : hidden.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             bool spectral = Field("spectral_norm") == "true";
+            // Files from before input normalisation have no field; they were saved without it.
+            bool normalized = metadata!.TryGetValue("normalize_inputs", out var flag) && flag == "true";
             RewardNet net = Field("kind") switch
             {
-                "basic" => new BasicRewardNet(obs, space, new Rng(0), inputs, sizes, spectral),
-                "shaped" => new ShapedRewardNet(obs, space, new Rng(0), double.Parse(Field("gamma"), CultureInfo.InvariantCulture), inputs, sizes, spectral),
+                "basic" => new BasicRewardNet(obs, space, new Rng(0), inputs, sizes, spectral, normalized),
+                "shaped" => new ShapedRewardNet(obs, space, new Rng(0), double.Parse(Field("gamma"), CultureInfo.InvariantCulture), inputs, sizes, spectral, normalized),
                 var kind => throw new InvalidDataException($"{path}: unknown reward net kind '{kind}'."),
             };
             Checkpoint.Load(net, path);

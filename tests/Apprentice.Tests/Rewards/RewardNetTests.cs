@@ -51,6 +51,63 @@ public sealed class RewardNetTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Input_statistics_are_saved_and_loaded_with_the_weights(bool shaped)
+    {
+        var rng = new Rng(7);
+        var space = new Discrete(3, start: 1);
+        RewardNet net = shaped ? new ShapedRewardNet(4, space, rng) : new BasicRewardNet(4, space, rng);
+        var train = Inputs(net, rng, 16);
+        net.Forward(train.Observations * 5f + 3f, train.Actions, train.Next * 5f + 3f, train.Dones);   // a training forward moves the statistics
+        var x = Inputs(net, rng, 5);
+        string path = Path.Combine(Path.GetTempPath(), $"apprentice-reward-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            net.Save(path);
+            var loaded = RewardNets.Load(path);
+            Assert.Equal(Rewards(net, x), Rewards(loaded, x));
+            var fresh = shaped ? (RewardNet)new ShapedRewardNet(4, space, new Rng(7)) : new BasicRewardNet(4, space, new Rng(7));
+            fresh.LoadStateDict(net.StateDict().Where(e => !e.Key.Contains("norm")).ToDictionary(e => e.Key, e => e.Value), strict: false);
+            Assert.NotEqual(Rewards(net, x), Rewards(fresh, x));                // the statistics matter
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Nets_without_input_normalisation_load_back_without_it()
+    {
+        var net = new BasicRewardNet(4, new Discrete(3, start: 1), new Rng(8), normalizeInputs: false);
+        string path = Path.Combine(Path.GetTempPath(), $"apprentice-reward-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            net.Save(path);
+            Assert.False(((BasicRewardNet)RewardNets.Load(path)).NormalizesInputs);
+            Assert.DoesNotContain(net.StateDict().Keys, k => k.Contains("norm"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void State_rewards_need_a_state_only_net()
+    {
+        var rng = new Rng(9);
+        var stateOnly = new BasicRewardNet(4, new Discrete(3, start: 1), rng, RewardInputs.State);
+        var observations = Tensor.Normal(rng, 0f, 1f, 3, 4);
+        using (Tensor.NoGrad())
+            Assert.Equal(stateOnly.Forward(observations, Tensor.Zeros(3, 3), Tensor.Normal(rng, 0f, 1f, 3, 4), Tensor.Ones(3)).ToArray(), stateOnly.StateRewards(observations));
+        var withAction = new BasicRewardNet(4, new Discrete(3, start: 1), rng);
+        var e = Assert.Throws<InvalidOperationException>(() => withAction.StateRewards(observations));
+        Assert.Contains("not the state alone", e.Message);
+    }
+
     [Fact]
     public void A_net_on_continuous_actions_loads_back_with_its_action_width()
     {
