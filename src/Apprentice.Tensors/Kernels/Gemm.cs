@@ -57,21 +57,24 @@ internal static unsafe class Gemm
         int threads = work >= ParallelLimit ? Math.Min(maxThreads > 0 ? maxThreads : MaxThreads, (m + MR - 1) / MR) : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (threads <= 1)
-            {
-                Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
-                return;
-            }
-            // Fixed partition: row ranges aligned to the micro-tile, independent of timing.
-            int rowsPerThread = (m + threads - 1) / threads;
-            rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int start = t * rowsPerThread, end = Math.Min(m, start + rowsPerThread);
-                if (start < end) Blocked((float*)ia, (float*)ib, (float*)ic, m, n, k, transA, transB, start, end);
-            });
+            if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
+            else InParallel(pa, pb, pc, m, n, k, transA, transB, threads);
         }
+    }
+
+    // Apart from Multiply because the lambda's captures (the parameters) would otherwise make
+    // every call allocate its closure on entry, even the single-threaded ones.
+    private static void InParallel(float* pa, float* pb, float* pc, int m, int n, int k, bool transA, bool transB, int threads)
+    {
+        // Fixed partition: row ranges aligned to the micro-tile, independent of timing.
+        int rowsPerThread = (m + threads - 1) / threads;
+        rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
+        nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = t * rowsPerThread, end = Math.Min(m, start + rowsPerThread);
+            if (start < end) Blocked((float*)ia, (float*)ib, (float*)ic, m, n, k, transA, transB, start, end);
+        });
     }
 
     private static void Direct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB)

@@ -29,7 +29,7 @@ public sealed class DiscretePolicy : MlpPolicy, IPolicy<float[], int>
     public int Act(float[] observation, Rng rng, bool deterministic = true)
     {
         var logits = ForwardOne(observation);
-        int index = deterministic ? logits.ArgMax(1)[0] : new Categorical(logits).Sample(rng)[0];
+        int index = deterministic ? Tensor.ArgMax(logits) : new Categorical(Tensor.FromArray(logits, 1, logits.Length)).Sample(rng)[0];
         return ActionSpace.Start + index;
     }
 

@@ -46,6 +46,48 @@ public sealed class PolicyTests : IDisposable
         Assert.All(chosen, c => Assert.InRange(c, 1, 3));
     }
 
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.GELU)]                                                  // not in the inference plan: the tensor path
+    public void ActingOnOneObservationMatchesTheBatchedForwardBitForBit(Activation activation)
+    {
+        var rng = new Rng(2);
+        var architecture = new PolicyArchitecture { Activation = activation };
+        var policy = new ContinuousPolicy(Observations, Actions, architecture, rng);
+        policy.SetNormalization([1f, -2f, 0.5f], [2f, 0.5f, 3f]);
+        var obs = Observations.Sample(rng);
+        Tensor expected;
+        using (Tensor.NoGrad()) expected = policy.PredictNormalized(Tensor.FromArray(obs, 1, 3));
+        var action = new float[2];
+        policy.Scaler.Denormalize(expected.Span, action);
+        Assert.Equal(action, policy.Act(obs, rng));
+        var discrete = new DiscretePolicy(Observations, new Discrete(4), architecture, rng);
+        using (Tensor.NoGrad()) Assert.Equal(discrete.Forward(Tensor.FromArray(obs, 1, 3)).ArgMax(1)[0], discrete.Act(obs, rng));
+    }
+
+    [Fact]
+    public void DeterministicActingAllocatesNothingAfterWarmUp()
+    {
+        var rng = new Rng(3);
+        var policy = new ContinuousPolicy(Observations, Actions, new PolicyArchitecture(), rng);
+        var discrete = new DiscretePolicy(Observations, new Discrete(3), new PolicyArchitecture(), rng);
+        var obs = Observations.Sample(rng);
+        var action = new float[2];
+        int sum = 0;
+        // Least of three windows of 100 calls after a warm-up: a per-call allocation shows in every window.
+        for (int i = 0; i < 50; i++) { policy.Act(obs, action, rng); sum += discrete.Act(obs, rng); }
+        long least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) { policy.Act(obs, action, rng); sum += discrete.Act(obs, rng); }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, least);
+        Assert.InRange(sum, 0, 2 * 350);
+    }
+
     [Fact]
     public void NormalizationIsFittedFromDataAndSavedWithTheWeights()
     {
