@@ -56,7 +56,7 @@ public sealed partial class Tensor
             if (wanted is not null && wanted.ContainsKey(t)) wanted[t] = dy;
             if (t.Node is null)
             {
-                if (accumulateLeaves) t.Grad = t.Grad is null ? (createGraph ? dy : dy.Clone()) : t.Grad + dy;   // a copy: one backward gradient may reach several leaves (a + b)
+                if (accumulateLeaves) t.AccumulateGrad(dy, createGraph);
                 continue;
             }
             var inputs = t.Node.Inputs;

@@ -34,7 +34,7 @@ public sealed partial class Tensor
             t = whenTrue.BroadcastTo(shape);
             f = whenFalse.BroadcastTo(shape);
         }
-        var y = Zeros(shape);
+        var y = Output(shape);
         var ms = m.Span;
         var ts = t.Span;
         var fs = f.Span;
@@ -42,7 +42,7 @@ public sealed partial class Tensor
         for (int i = 0; i < d.Length; i++) d[i] = ms[i] != 0f ? ts[i] : fs[i];
         return Record(y, "where", whenTrue, whenFalse, dy =>
         {
-            var zero = ZerosLike(dy);
+            var zero = Output(dy._shape);
             return [Where(m, dy, zero), Where(m, zero, dy)];
         });
     }
@@ -55,7 +55,7 @@ public sealed partial class Tensor
 
     private static Tensor Compare(Tensor x, float value, Func<float, float, bool> test)
     {
-        var y = Zeros(x._shape);
+        var y = Output(x._shape);
         var s = x.Span;
         var d = y.AsSpan();
         for (int i = 0; i < s.Length; i++) d[i] = test(s[i], value) ? 1f : 0f;

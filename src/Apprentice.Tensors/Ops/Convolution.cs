@@ -21,7 +21,7 @@ public sealed partial class Tensor
     {
         var w = CheckWindow("Im2Col", kernelH, kernelW, stride, padding);
         int batch = _shape[0];
-        var y = Zeros(batch, w.OutH * w.OutW, w.PatchSize);
+        var y = Output([batch, w.OutH * w.OutW, w.PatchSize]);
         Unfold(Span, y.AsSpan(), batch, w);
         return Record(y, "im2col", this, dy => [dy.Col2Im(batch, w)]);
     }
@@ -29,7 +29,7 @@ public sealed partial class Tensor
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each window row back into its pixels.</summary>
     internal Tensor Col2Im(int batch, Window w)
     {
-        var y = Zeros(batch, w.Channels, w.Height, w.Width);
+        var y = Output([batch, w.Channels, w.Height, w.Width]);
         Fold(Span, y.AsSpan(), batch, w);
         return Record(y, "col2im", this, dy => [dy.Im2Col(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
     }
@@ -45,7 +45,7 @@ public sealed partial class Tensor
     {
         var w = CheckWindow("Im2ColWide", kernelH, kernelW, stride, padding);
         int batch = _shape[0];
-        var y = Zeros(w.PatchSize, batch * w.OutH * w.OutW);
+        var y = Output([w.PatchSize, batch * w.OutH * w.OutW]);
         UnfoldWide(Span, y.AsSpan(), batch, w);
         return Record(y, "im2col_wide", this, dy => [dy.Col2ImWide(batch, w)]);
     }
@@ -53,7 +53,7 @@ public sealed partial class Tensor
     /// <summary>The adjoint of <see cref="Im2ColWide"/>: adds each window column back into its pixels.</summary>
     internal Tensor Col2ImWide(int batch, Window w)
     {
-        var y = Zeros(batch, w.Channels, w.Height, w.Width);
+        var y = Output([batch, w.Channels, w.Height, w.Width]);
         FoldWide(Span, y.AsSpan(), batch, w);
         return Record(y, "col2im_wide", this, dy => [dy.Im2ColWide(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
     }

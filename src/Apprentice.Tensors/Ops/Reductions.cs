@@ -18,7 +18,7 @@ public sealed partial class Tensor
         axis = ShapeUtil.NormalizeAxis(axis, Rank);
         var (outer, n, inner) = Split(axis);
         var kept = KeptShape(axis);
-        var y = Zeros(kept);
+        var y = Output(kept);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -45,8 +45,8 @@ public sealed partial class Tensor
         if (_shape[axis] == 0) throw new ArgumentException($"Max over axis {axis} of an empty extent (shape {ShapeText}).");
         var (outer, n, inner) = Split(axis);
         var kept = KeptShape(axis);
-        var y = Zeros(kept);
-        var mask = Zeros(_shape);                                           // one-hot of the arg-max: a constant
+        var y = Output(kept);
+        var mask = Output(_shape);                                           // one-hot of the arg-max: a constant
         var x = Span;
         var d = y.AsSpan();
         var m = mask.AsSpan();

@@ -61,7 +61,7 @@ public sealed partial class Tensor
     /// <summary>xᵖ for a constant exponent.</summary>
     public Tensor Pow(float exponent)
     {
-        var y = Zeros(_shape);
+        var y = Output(_shape);
         var x = Span;
         var d = y.AsSpan();
         if (exponent == 2f) for (int i = 0; i < x.Length; i++) d[i] = x[i] * x[i];
@@ -73,7 +73,7 @@ public sealed partial class Tensor
     public Tensor Clamp(float min, float max)
     {
         if (min > max) throw new ArgumentException($"Clamp needs min ≤ max; got min = {min}, max = {max}.");
-        var y = Zeros(_shape);
+        var y = Output(_shape);
         var x = Span;
         var d = y.AsSpan();
         for (int i = 0; i < x.Length; i++) d[i] = Math.Clamp(x[i], min, max);
