@@ -219,8 +219,11 @@ internal static unsafe class Gemm
                                     if (rows == MR && cols == nr) MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
                                     else
                                     {
-                                        // Edge tile: compute the full tile into scratch, copy the valid part.
-                                        MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                        // Edge tile: compute it into scratch, copy the valid part. A narrow
+                                        // strip (the 6 or 17 outputs of a last or first layer) runs kernels
+                                        // just wide enough; each lane's sums are the same in any of them.
+                                        if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                        else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
                                         for (int r = 0; r < rows; r++)
                                             for (int j = 0; j < cols; j++)
                                                 tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
@@ -344,6 +347,62 @@ internal static unsafe class Gemm
                 for (int p = 0; p < kc; p++) dst[p * MR] = src[p];
             }
         }
+    }
+
+    // Columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by one-vector kernels.
+    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int cols)
+    {
+        for (int j = 0; j < cols;)
+        {
+            if (Vector512.IsHardwareAccelerated && cols - j > 8)
+            {
+                MicroKernel16(a, b + j, ldb, kc, c + j, ldc);
+                j += 16;
+            }
+            else
+            {
+                MicroKernel8(a, b + j, ldb, kc, c + j, ldc);
+                j += 8;
+            }
+        }
+    }
+
+    // MR rows × one Vector512: the first half of MicroKernel512's work, lane for lane.
+    private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            a += MR;
+            b += ldb;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
+    }
+
+    // MR rows × one Vector256.
+    private static void MicroKernel8(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
+            a += MR;
+            b += ldb;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
