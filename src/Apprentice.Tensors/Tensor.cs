@@ -41,15 +41,19 @@ public sealed partial class Tensor
         _generation = storage._generation;
     }
 
-    /// <summary>A result of an op: zeroed storage, lent by the running arena step if any. Takes <paramref name="shape"/> as is (shapes are never modified).</summary>
-    internal Tensor(int[] shape, TensorArena? arena) : this(arena?.Rent(ShapeUtil.Size(shape)) ?? new float[ShapeUtil.Size(shape)], shape)
+    /// <summary>A result of an op: storage lent by the running arena step if any. Takes <paramref name="shape"/> as is (shapes are never modified).</summary>
+    private Tensor(int[] shape, TensorArena? arena, bool zeroed) : this(arena?.Rent(ShapeUtil.Size(shape), zeroed) ?? new float[ShapeUtil.Size(shape)], shape)
     {
         _arena = arena;
         _generation = arena?.Generation ?? 0;
     }
 
-    /// <summary>Zeroed result storage for an op (see <see cref="TensorArena"/>).</summary>
-    internal static Tensor Output(int[] shape) => new(shape, TensorArena.Current);
+    /// <summary>
+    /// Result storage for an op (see <see cref="TensorArena"/>). Zeroed unless <paramref name="zeroed"/>
+    /// is false, which an op may pass only when it writes every element: recycled storage then
+    /// holds an earlier step's values, and clearing it would be a wasted pass over memory.
+    /// </summary>
+    internal static Tensor Output(int[] shape, bool zeroed = true) => new(shape, TensorArena.Current, zeroed);
 
     /// <summary>The values, after checking that an arena has not recycled them.</summary>
     private float[] Storage

@@ -50,14 +50,14 @@ public sealed class TensorArena
         return new StepScope(this);
     }
 
-    /// <summary>Zeroed storage of exactly <paramref name="size"/> floats, lent until the step ends.</summary>
-    internal float[] Rent(int size)
+    /// <summary>Storage of exactly <paramref name="size"/> floats, lent until the step ends; zeroed unless the caller overwrites it all.</summary>
+    internal float[] Rent(int size, bool zeroed)
     {
         float[] data;
         if (_free.TryGetValue(size, out var stack) && stack.Count > 0)
         {
             data = stack.Pop();
-            Array.Clear(data);                       // ops may rely on zeros, as from Tensor.Zeros
+            if (zeroed) Array.Clear(data);           // ops may rely on zeros, as from Tensor.Zeros
         }
         else
         {

@@ -42,6 +42,32 @@ public class TensorArenaTests
         Assert.Equal(plain.Parameters, recycled.Parameters);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void ConvolutionsInArenaStepsGiveTheSameNumbersBitForBit(int padding)
+    {
+        float[][] Run(bool useArena)
+        {
+            var rng = new Rng(11);
+            int side = 8 + 2 * padding - 2;                                    // 3×3 kernel, stride 1
+            var model = new Sequential(new Conv2d(2, 3, kernelSize: 3, stride: 1, padding, rng), new ReLU(), new Flatten(), new Linear(3 * side * side, 2, rng));
+            var optimizer = new Adam(model.Parameters(), learningRate: 1e-2);
+            var inputs = Tensor.Normal(rng, 0f, 1f, 4, 2, 8, 8);
+            var targets = Tensor.Normal(rng, 0f, 1f, 4, 2);
+            var arena = new TensorArena();
+            for (int i = 0; i < 4; i++)
+            {
+                using var step = useArena ? arena.Step() : default;
+                optimizer.ZeroGrad();
+                Loss.Mse(model.Forward(inputs), targets).Backward();
+                optimizer.Step();
+            }
+            return [.. model.Parameters().Select(p => p.ToArray())];
+        }
+        Assert.Equal(Run(useArena: false), Run(useArena: true));
+    }
+
     [Fact]
     public void AResultReadAfterItsStepEndedThrowsInsteadOfReturningAnotherStepsValues()
     {

@@ -60,7 +60,7 @@ public sealed partial class Tensor
     // per-element call (a delegate per element made ReLU's backward cost more than its GEMM).
     private static Tensor Compare<TTest>(Tensor x, float value) where TTest : struct, IComparisonTest
     {
-        var y = Output(x._shape);
+        var y = Output(x._shape, zeroed: false);
         var s = x.Span;
         var d = y.AsSpan();
         int i = 0;

@@ -45,7 +45,7 @@ public sealed partial class Tensor
     {
         var w = CheckWindow("Im2ColWide", kernelH, kernelW, stride, padding);
         int batch = _shape[0];
-        var y = Output([w.PatchSize, batch * w.OutH * w.OutW]);
+        var y = Output([w.PatchSize, batch * w.OutH * w.OutW], zeroed: w.Padding > 0);   // without padding every window lies inside
         UnfoldWide(Span, y.AsSpan(), batch, w);
         return Record(y, "im2col_wide", this, dy => [dy.Col2ImWide(batch, w)]);
     }

@@ -42,7 +42,7 @@ public sealed partial class Tensor
     private static Tensor Gemm2D(Tensor a, Tensor b, bool ta, bool tb)
     {
         var (m, k, _, n) = Dims(a, b, ta, tb);
-        var c = Output([m, n]);
+        var c = Output([m, n], zeroed: false);
         Gemm.Multiply(a.Span, b.Span, c.AsSpan(), m, n, k, ta, tb);
         return Record(c, "matmul", a, b, dy => ProductGradients(a, b, dy, ta, tb));
     }
@@ -51,7 +51,7 @@ public sealed partial class Tensor
     {
         var (m, k, _, n) = Dims(a, b, ta, tb);
         int batch = a._shape[0];
-        var c = Output([batch, m, n]);
+        var c = Output([batch, m, n], zeroed: false);
         var sa = a.Span;
         var sb = b.Span;
         var sc = c.AsSpan();

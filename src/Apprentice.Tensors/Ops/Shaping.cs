@@ -29,7 +29,7 @@ public sealed partial class Tensor
         var target = ShapeUtil.Broadcast(_shape, shape);
         if (!ShapeUtil.SameShape(target, shape))
             throw new ArgumentException($"Cannot broadcast {ShapeText} to {ShapeUtil.Format(shape)}.");
-        var y = Output(target);                                             // target: our own copy of the caller's array
+        var y = Output(target, zeroed: false);                                             // target: our own copy of the caller's array
         var strides = ShapeUtil.BroadcastStrides(_shape, shape);
         var x = Span;
         var d = y.AsSpan();
@@ -80,7 +80,7 @@ public sealed partial class Tensor
         }
         var shape = new int[Rank];
         for (int i = 0; i < Rank; i++) shape[i] = _shape[permutation[i]];
-        var y = Output(shape);
+        var y = Output(shape, zeroed: false);
         var inStrides = ShapeUtil.Strides(_shape);
         var strides = new int[Rank];
         for (int i = 0; i < Rank; i++) strides[i] = inStrides[permutation[i]];
