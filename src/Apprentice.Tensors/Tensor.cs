@@ -113,6 +113,9 @@ public sealed partial class Tensor
     /// <summary>The elements, row-major, read-only.</summary>
     public ReadOnlySpan<float> Span => Storage.AsSpan(0, Size);
 
+    /// <summary>The shape array itself, for an op's result of the same shape (shapes are never modified, so it can be shared).</summary>
+    internal int[] ShapeArray => _shape;
+
     /// <summary>The backing array (may be longer than <see cref="Size"/>); for kernels.</summary>
     internal float[] Data => Storage;
 

@@ -45,7 +45,7 @@ internal static class Broadcasting
     {
         if (ShapeUtil.SameShape(a.Shape, b.Shape))
         {
-            var same = Tensor.Output(a.Shape.ToArray(), zeroed: false);
+            var same = Tensor.Output(a.ShapeArray, zeroed: false);
             TKernel.Apply(a.Span, b.Span, same.AsSpan());
             return same;
         }
