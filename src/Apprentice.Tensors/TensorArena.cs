@@ -27,6 +27,7 @@ public sealed class TensorArena
     private readonly Dictionary<int, Stack<float[]>> _free = [];
     private readonly List<float[]> _lent = [];
     private bool _inStep;
+    private SweepScratch? _sweepScratch;    // null while a sweep is using it (a nested sweep makes its own)
 
     /// <summary>Counts finished steps; a tensor made in an earlier step is dead when this has moved on.</summary>
     internal int Generation { get; private set; }
@@ -67,6 +68,17 @@ public sealed class TensorArena
         _lent.Add(data);
         return data;
     }
+
+    /// <summary>The backward sweep's collections (fresh ones if a sweep already holds the arena's).</summary>
+    internal SweepScratch TakeSweepScratch()
+    {
+        var scratch = _sweepScratch ?? new SweepScratch();
+        _sweepScratch = null;
+        return scratch;
+    }
+
+    /// <summary>Gives back (cleared) what <see cref="TakeSweepScratch"/> lent.</summary>
+    internal void ReturnSweepScratch(SweepScratch scratch) => _sweepScratch = scratch;
 
     private void End()
     {
