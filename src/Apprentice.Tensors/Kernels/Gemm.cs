@@ -324,9 +324,17 @@ internal static unsafe class Gemm
         {
             float* strip = packed + i0 * kc;
             int rows = Math.Min(MR, mc - i0);
+            // Eight floats moved per vector where rows 6 and 7 exist to be read: each store's two
+            // extra lanes land in the next column's slot, which the next store overwrites, so the
+            // vector loops stop one column early and the last column goes the scalar way.
+            bool wide = rows == MR && ic + i0 + 8 <= m && Avx.IsSupported;
             if (transA)
             {
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (wide)
+                    for (; p0 + 1 < kc; p0++)
+                        Vector256.Load(a + (long)(pc + p0) * m + ic + i0).Store(strip + p0 * MR);
+                for (int p = p0; p < kc; p++)
                 {
                     float* dst = strip + p * MR;
                     int r = 0;
@@ -335,16 +343,22 @@ internal static unsafe class Gemm
                 }
                 continue;
             }
+            int start = 0;
+            if (wide)
+            {
+                start = (kc - 1) / 8 * 8;                                   // whole blocks of 8 columns, short of the last column
+                PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
+            }
             for (int r = 0; r < MR; r++)
             {
                 float* dst = strip + r;
                 if (r >= rows)
                 {
-                    for (int p = 0; p < kc; p++) dst[p * MR] = 0f;
+                    for (int p = start; p < kc; p++) dst[p * MR] = 0f;
                     continue;
                 }
                 float* src = a + (long)(ic + i0 + r) * k + pc;
-                for (int p = 0; p < kc; p++) dst[p * MR] = src[p];
+                for (int p = start; p < kc; p++) dst[p * MR] = src[p];
             }
         }
     }
