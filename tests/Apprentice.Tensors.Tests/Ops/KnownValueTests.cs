@@ -90,6 +90,8 @@ public class KnownValueTests
     [InlineData(16, 70, 200)]
     [InlineData(7, 33, 300)]
     [InlineData(24, 2100, 20)]
+    [InlineData(263, 6, 257)]                                              // narrow strips, packing tails in rows and depth
+    [InlineData(97, 17, 9)]
     public void GemmMatchesADoublePrecisionProductForEveryTransposeCase(int m, int n, int k)
     {
         var rng = new Rng(m * 1000 + n * 10 + k);
