@@ -91,9 +91,7 @@ public sealed class ContinuousPolicy : MlpPolicy, IPolicy<float[], float[]>
     {
         if (actions.Length != observations.Length)
             throw new ArgumentException($"Expected one action slot per observation ({observations.Length}); got {actions.Length}.", nameof(actions));
-        Tensor output;
-        using (Tensor.NoGrad()) output = Forward(Batch(observations));
-        var o = output.Span;
+        var o = ForwardBatch(observations);
         Span<float> normalized = stackalloc float[ActionDimension];
         for (int b = 0; b < observations.Length; b++)
         {

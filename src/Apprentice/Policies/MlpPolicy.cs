@@ -15,7 +15,7 @@ public abstract class MlpPolicy : Module
     private readonly Tensor _observationMean;
     private readonly Tensor _observationStd;
     private readonly Tensor _input;                   // [1, obsDim] scratch for single-observation acting
-    private readonly float[] _normalized;             // [obsDim] scratch: the normalised observation
+    private float[] _normalized;                      // [rows, obsDim] scratch: normalised observations
     private readonly InferencePlan? _plan;            // allocation-free acting; null when the network has a layer it cannot run
 
     /// <summary>Builds the network <c>obsDim → hidden… → outputDim</c>.</summary>
@@ -109,10 +109,38 @@ public abstract class MlpPolicy : Module
             observation.CopyTo(_input.AsSpan());
             using (Tensor.NoGrad()) return Forward(_input).Span;
         }
-        // (x − mean) / std with the kernels the tensor ops use, so the values match Forward's bit for bit.
-        TensorPrimitives.Subtract(observation, _observationMean.Span, _normalized);
-        TensorPrimitives.Divide(_normalized, _observationStd.Span, _normalized);
-        return _plan.Run(_normalized);
+        Normalize(observation, _normalized.AsSpan(0, ObservationDimension));
+        return _plan.Run(_normalized.AsSpan(0, ObservationDimension));
+    }
+
+    /// <summary>
+    /// Raw network outputs for a batch of observations (rows of the output size), without recording
+    /// a graph: bit-identical to <see cref="Forward"/> on the stacked batch, through the
+    /// <see cref="InferencePlan"/> into reused buffers. Valid until the next call.
+    /// </summary>
+    protected ReadOnlySpan<float> ForwardBatch(ReadOnlySpan<float[]> observations)
+    {
+        if (_plan is null || observations.IsEmpty)
+        {
+            using (Tensor.NoGrad()) return Forward(Batch(observations)).Span;
+        }
+        int d = ObservationDimension;
+        if (_normalized.Length < observations.Length * d) _normalized = new float[observations.Length * d];
+        for (int i = 0; i < observations.Length; i++)
+        {
+            if (observations[i].Length != d)
+                throw new ArgumentException($"Observation {i} has length {observations[i].Length}; expected {d}.", nameof(observations));
+            Normalize(observations[i], _normalized.AsSpan(i * d, d));
+        }
+        return _plan.Run(_normalized.AsSpan(0, observations.Length * d));
+    }
+
+    // (x − mean) / std with the kernels the tensor ops use, row by row as they broadcast, so the
+    // values match Forward's bit for bit.
+    private void Normalize(ReadOnlySpan<float> observation, Span<float> destination)
+    {
+        TensorPrimitives.Subtract(observation, _observationMean.Span, destination);
+        TensorPrimitives.Divide(destination, _observationStd.Span, destination);
     }
 
     /// <summary>Stacks observations into a [B, obsDim] tensor.</summary>

@@ -53,17 +53,32 @@ public sealed class PolicyTests : IDisposable
     public void ActingOnOneObservationMatchesTheBatchedForwardBitForBit(Activation activation)
     {
         var rng = new Rng(2);
-        var architecture = new PolicyArchitecture { Activation = activation };
+        var architecture = new PolicyArchitecture { Activation = activation, Head = ContinuousHead.Deterministic };
         var policy = new ContinuousPolicy(Observations, Actions, architecture, rng);
         policy.SetNormalization([1f, -2f, 0.5f], [2f, 0.5f, 3f]);
-        var obs = Observations.Sample(rng);
-        Tensor expected;
-        using (Tensor.NoGrad()) expected = policy.PredictNormalized(Tensor.FromArray(obs, 1, 3));
-        var action = new float[2];
-        policy.Scaler.Denormalize(expected.Span, action);
-        Assert.Equal(action, policy.Act(obs, rng));
         var discrete = new DiscretePolicy(Observations, new Discrete(4), architecture, rng);
+        // Act squashes the network's outputs with MathF.Tanh, then scales them into the action space.
+        float[] Expected(Tensor observations, int row)
+        {
+            Tensor output;
+            using (Tensor.NoGrad()) output = policy.Forward(observations);
+            var normalized = output.Span.Slice(2 * row, 2).ToArray().Select(MathF.Tanh).ToArray();
+            var action = new float[2];
+            policy.Scaler.Denormalize(normalized, action);
+            return action;
+        }
+        var obs = Observations.Sample(rng);
+        Assert.Equal(Expected(Tensor.FromArray(obs, 1, 3), 0), policy.Act(obs, rng));
         using (Tensor.NoGrad()) Assert.Equal(discrete.Forward(Tensor.FromArray(obs, 1, 3)).ArgMax(1)[0], discrete.Act(obs, rng));
+        // A batch: acting on seven observations at once against the tensor forward of the stacked batch.
+        var batch = Enumerable.Range(0, 7).Select(_ => Observations.Sample(rng)).ToArray();
+        var stacked = Tensor.FromRows(batch);
+        var actions = new float[7][];
+        policy.Act(batch, actions, rng);
+        for (int i = 0; i < 7; i++) Assert.Equal(Expected(stacked, i), actions[i]);
+        var chosen = new int[7];
+        discrete.Act(batch, chosen, rng);
+        using (Tensor.NoGrad()) Assert.Equal(discrete.Forward(stacked).ArgMax(1), chosen);
     }
 
     [Fact]
