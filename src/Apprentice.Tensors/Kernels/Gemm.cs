@@ -257,6 +257,11 @@ internal static unsafe class Gemm
                 {
                     float* dst = strip + p * nr;
                     float* src = b + (long)(pc + p) * n + jc + j0;
+                    if (cols == nr)
+                    {
+                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(dst, nr));   // a whole row of the strip: vector copies
+                        continue;
+                    }
                     int j = 0;
                     for (; j < cols; j++) dst[j] = src[j];
                     for (; j < nr; j++) dst[j] = 0f;
