@@ -14,8 +14,8 @@ namespace Apprentice.Tensors.Nn;
 /// every step calls the same kernels in the same order on the same spans (the GEMM, then the bias
 /// added row by row, then the activation over the whole batch, as the tensor ops do).</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
-/// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="Identity"/> and <see cref="Sequential"/>
-/// of these. The plan reads the layers' parameters at each call, so training or loading weights
+/// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
+/// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
 /// between calls needs no new plan. It holds buffers, so one plan serves one thread at a time.</para>
 /// </remarks>
 public sealed class InferencePlan
@@ -81,9 +81,10 @@ public sealed class InferencePlan
             case Tanh: steps.Add(new ActivationStep<TanhKernel>()); return true;
             case Sigmoid: steps.Add(new ActivationStep<SigmoidKernel>()); return true;
             case Softplus: steps.Add(new ActivationStep<SoftplusKernel>()); return true;
+            case GELU: steps.Add(new GeluStep()); return true;
             case Identity: return true;
             default:
-                problem = $"{module.GetType().Name} is not supported by InferencePlan (supported: Linear, ReLU, Tanh, Sigmoid, Softplus, Identity, Sequential).";
+                problem = $"{module.GetType().Name} is not supported by InferencePlan (supported: Linear, ReLU, Tanh, Sigmoid, Softplus, GELU, Identity, Sequential).";
                 return false;
         }
     }
@@ -172,6 +173,28 @@ public sealed class InferencePlan
                 var row = y.Slice(r * n, n);
                 TensorPrimitives.Add(row, bias, row);
             }
+        }
+    }
+
+    /// <summary>
+    /// GELU as <see cref="Tensor.Gelu"/> composes it, ½x·(1 + erf(x·(1/√2))), op by op with the same
+    /// kernels and operand order over the whole batch, into a scratch buffer the step keeps.
+    /// </summary>
+    private sealed class GeluStep : Step
+    {
+        private float[] _erf = [];
+
+        public override bool InPlace => true;
+
+        public override void Apply(ReadOnlySpan<float> x, Span<float> y)
+        {
+            if (_erf.Length < x.Length) _erf = new float[x.Length];
+            var t = _erf.AsSpan(0, x.Length);
+            MultiplyKernel.Apply(x, 1f / MathF.Sqrt(2f), t);                   // x · (1/√2)
+            ErfKernel.Apply(t, t);
+            AddKernel.Apply(1f, t, t);                                          // 1 + erf(…)
+            MultiplyKernel.Apply(0.5f, x, y);                                   // ½ · x (y may be x: element-wise)
+            MultiplyKernel.Apply(y, t, y);
         }
     }
 

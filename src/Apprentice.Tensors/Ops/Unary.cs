@@ -86,5 +86,6 @@ public sealed partial class Tensor
     public Tensor Square() => Pow(2f);
 
     /// <summary>GELU, the exact form x·Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default).</summary>
+    /// <remarks>InferencePlan's GELU step repeats these ops on spans, in this order; change both together.</remarks>
     public Tensor Gelu() => 0.5f * this * (1f + (this * (1f / MathF.Sqrt(2f))).Erf());
 }

@@ -9,7 +9,7 @@ public class InferencePlanTests
         new Linear(5, 16, rng), new ReLU(),
         new Sequential(new Linear(16, 9, rng), new Tanh(), new Identity()),
         new Linear(9, 7, rng, bias: false), new Sigmoid(),
-        new Linear(7, 3, rng), new Softplus(),
+        new Linear(7, 3, rng), new Softplus(), new GELU(),
         new Linear(3, 1, rng));                                           // a single output: the bias is added as a scalar
 
     [Theory]

@@ -49,7 +49,7 @@ public sealed class PolicyTests : IDisposable
     [Theory]
     [InlineData(Activation.Tanh)]
     [InlineData(Activation.ReLU)]
-    [InlineData(Activation.GELU)]                                                  // not in the inference plan: the tensor path
+    [InlineData(Activation.GELU)]
     public void ActingOnOneObservationMatchesTheBatchedForwardBitForBit(Activation activation)
     {
         var rng = new Rng(2);
