@@ -11,8 +11,9 @@ namespace Apprentice.Tensors;
 /// </summary>
 /// <remarks>
 /// Ops never modify their inputs. <see cref="Reshape(int[])"/> returns a view that shares storage;
-/// every other op allocates its result, from the <see cref="TensorArena"/> of the running step if there is one. Reference equality only: there is no <c>==</c> overload,
-/// because element-wise comparisons (<see cref="Gt(float)"/>, …) return tensors.
+/// every other op allocates its result (from the <see cref="TensorArena"/> of the running step, if
+/// there is one). Reference equality only: there is no <c>==</c> overload, because element-wise
+/// comparisons (<see cref="Gt(float)"/>, …) return tensors.
 /// </remarks>
 public sealed partial class Tensor
 {

@@ -100,6 +100,8 @@ public sealed class InferencePlan
             throw new ArgumentException($"Expected rows of {InputSize} values; got {input.Length} values.", nameof(input));
         int rows = input.Length / InputSize;
         EnsureCapacity(rows);
+        if (input.Overlaps(_front) || input.Overlaps(_back))
+            throw new ArgumentException("The input lies in this plan's own buffers (an earlier Run's output); copy it out first.", nameof(input));
         ReadOnlySpan<float> x = input;
         int width = InputSize;
         float[]? current = null;                     // the buffer holding x; null while x is the caller's input

@@ -97,5 +97,8 @@ public class InferencePlanTests
         var plan = InferencePlan.Create(new Linear(3, 2, rng), 3);
         Assert.Throws<ArgumentException>(() => plan.Run(new float[4]));
         Assert.Throws<ArgumentException>(() => plan.Run(new float[3], new float[3]));
+        var square = InferencePlan.Create(new Linear(3, 3, rng), 3);
+        var first = square.Run(new float[] { 1f, 2f, 3f }).ToArray();
+        Assert.Throws<ArgumentException>(() => { _ = square.Run(square.Run(first)); });   // its own output as input
     }
 }
