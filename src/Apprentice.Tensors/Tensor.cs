@@ -11,14 +11,18 @@ namespace Apprentice.Tensors;
 /// </summary>
 /// <remarks>
 /// Ops never modify their inputs. <see cref="Reshape(int[])"/> returns a view that shares storage;
-/// every other op allocates its result. Reference equality only: there is no <c>==</c> overload,
-/// because element-wise comparisons (<see cref="Gt(float)"/>, …) return tensors.
+/// every other op allocates its result (from the <see cref="TensorArena"/> of the running step, if
+/// there is one). Reference equality only: there is no <c>==</c> overload, because element-wise
+/// comparisons (<see cref="Gt(float)"/>, …) return tensors.
 /// </remarks>
 public sealed partial class Tensor
 {
     private readonly float[] _data;
     private readonly int[] _shape;
+    private readonly TensorArena? _arena;            // set when the storage is lent by an arena step
+    private readonly int _generation;                // the arena's generation when it was lent
     private bool _requiresGrad;
+    private Tensor? _ownGrad;                        // the last gradient the backward sweep stored here (exclusively ours)
 
     /// <summary>Wraps <paramref name="data"/> without copying; the caller gives up ownership.</summary>
     internal Tensor(float[] data, int[] shape)
@@ -30,6 +34,40 @@ public sealed partial class Tensor
         _shape = shape;
         Size = size;
     }
+
+    /// <summary>A view of <paramref name="storage"/>'s values in another shape (same size), alive as long as it is.</summary>
+    private Tensor(Tensor storage, int[] shape) : this(storage._data, shape)
+    {
+        _arena = storage._arena;
+        _generation = storage._generation;
+    }
+
+    /// <summary>A result of an op: storage lent by the running arena step if any. Takes <paramref name="shape"/> as is (shapes are never modified).</summary>
+    private Tensor(int[] shape, TensorArena? arena, bool zeroed) : this(arena?.Rent(ShapeUtil.Size(shape), zeroed) ?? new float[ShapeUtil.Size(shape)], shape)
+    {
+        _arena = arena;
+        _generation = arena?.Generation ?? 0;
+    }
+
+    /// <summary>
+    /// Result storage for an op (see <see cref="TensorArena"/>). Zeroed unless <paramref name="zeroed"/>
+    /// is false, which an op may pass only when it writes every element: recycled storage then
+    /// holds an earlier step's values, and clearing it would be a wasted pass over memory.
+    /// </summary>
+    internal static Tensor Output(int[] shape, bool zeroed = true) => new(shape, TensorArena.Current, zeroed);
+
+    /// <summary>The values, after checking that an arena has not recycled them.</summary>
+    private float[] Storage
+    {
+        get
+        {
+            if (_arena is not null && _arena.Generation != _generation) ThrowRecycled();
+            return _data;
+        }
+    }
+
+    private void ThrowRecycled() =>
+        throw new InvalidOperationException($"This tensor ({ShapeText}) was computed inside a TensorArena step that has ended, and its storage now belongs to a later step. Keep values beyond a step with Clone() or Item() before the step ends.");
 
     /// <summary>The extent of each axis; empty for a scalar.</summary>
     public ReadOnlySpan<int> Shape => _shape;
@@ -71,13 +109,16 @@ public sealed partial class Tensor
     public bool IsLeaf => Node is null;
 
     /// <summary>The elements, row-major. Writing through this span bypasses autograd: use it for data and optimiser updates only.</summary>
-    public Span<float> AsSpan() => _data.AsSpan(0, Size);
+    public Span<float> AsSpan() => Storage.AsSpan(0, Size);
 
     /// <summary>The elements, row-major, read-only.</summary>
-    public ReadOnlySpan<float> Span => _data.AsSpan(0, Size);
+    public ReadOnlySpan<float> Span => Storage.AsSpan(0, Size);
+
+    /// <summary>The shape array itself, for an op's result of the same shape (shapes are never modified, so it can be shared).</summary>
+    internal int[] ShapeArray => _shape;
 
     /// <summary>The backing array (may be longer than <see cref="Size"/>); for kernels.</summary>
-    internal float[] Data => _data;
+    internal float[] Data => Storage;
 
     /// <summary>Extent of one axis; negative axes count from the end.</summary>
     public int Dim(int axis) => _shape[ShapeUtil.NormalizeAxis(axis, Rank)];
@@ -86,7 +127,7 @@ public sealed partial class Tensor
     public float Item()
     {
         if (Size != 1) throw new InvalidOperationException($"Item() needs a tensor with one element; this one has shape {ShapeText}.");
-        return _data[0];
+        return Storage[0];
     }
 
     /// <summary>A copy of the elements, row-major.</summary>
@@ -94,13 +135,48 @@ public sealed partial class Tensor
 
     /// <summary>The element at the given index (one index per axis).</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]
-    public float this[params int[] index] => _data[ShapeUtil.FlatIndex(_shape, index)];
+    public float this[params int[] index] => Storage[ShapeUtil.FlatIndex(_shape, index)];
 
     /// <summary>Clears <see cref="Grad"/>.</summary>
     public void ZeroGrad() => Grad = null;
 
+    /// <summary>
+    /// Adds a backward sweep's gradient <paramref name="dy"/> into <see cref="Grad"/>. The stored
+    /// gradient never lives in arena storage (it must outlive the step); inside an arena step it
+    /// reuses the storage of this leaf's previous gradient, so steady-state steps allocate none.
+    /// </summary>
+    internal void AccumulateGrad(Tensor dy, bool createGraph)
+    {
+        if (createGraph)
+        {
+            Grad = Grad is null ? dy : Grad + dy;                                   // differentiable: keep the graph
+            return;
+        }
+        bool inStep = TensorArena.Current is not null;
+        if (Grad is null)
+        {
+            if (inStep && _ownGrad is not null && _ownGrad.Size == dy.Size) dy.Span.CopyTo(_ownGrad.AsSpan());
+            else _ownGrad = dy.Clone();                                              // a copy: one gradient may reach several leaves (a + b)
+            Grad = _ownGrad;
+            return;
+        }
+        if (inStep && ReferenceEquals(Grad, _ownGrad))
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(_ownGrad.Span, dy.Span, _ownGrad.AsSpan());
+            return;
+        }
+        if (!inStep)
+        {
+            Grad += dy;
+            return;
+        }
+        var sum = Grad.Clone();                                                      // someone else's tensor: leave it alone
+        System.Numerics.Tensors.TensorPrimitives.Add(sum.Span, dy.Span, sum.AsSpan());
+        Grad = _ownGrad = sum;
+    }
+
     /// <summary>The same values, outside the graph: gradients do not flow through the result.</summary>
-    public Tensor Detach() => new(_data, _shape);
+    public Tensor Detach() => new(this, _shape);
 
     /// <summary>A copy with its own storage, outside the graph.</summary>
     public Tensor Clone() => new(Span.ToArray(), [.. _shape]);
@@ -193,7 +269,7 @@ public sealed partial class Tensor
     /// <summary>A trainable leaf: a copy-free wrapper of this tensor's values with <see cref="RequiresGrad"/> set.</summary>
     public Tensor AsParameter()
     {
-        var p = new Tensor(_data, _shape) { RequiresGrad = true };
+        var p = new Tensor(this, _shape) { RequiresGrad = true };
         return p;
     }
 
@@ -242,7 +318,8 @@ public sealed partial class Tensor
     {
         var sb = new StringBuilder();
         sb.Append("Tensor").Append(ShapeText);
-        if (Size <= 64)
+        if (_arena is not null && _arena.Generation != _generation) sb.Append(" (recycled by its arena step)");
+        else if (Size <= 64)
         {
             sb.Append(' ');
             AppendValues(sb, 0, 0);
@@ -255,7 +332,7 @@ public sealed partial class Tensor
     {
         if (axis == Rank)
         {
-            sb.Append(_data[offset].ToString("G6", CultureInfo.InvariantCulture));
+            sb.Append(Storage[offset].ToString("G6", CultureInfo.InvariantCulture));
             return offset + 1;
         }
         sb.Append('[');

@@ -42,6 +42,7 @@ internal static class Breakdown
         long steps = 0, start = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds || steps < 5)
         {
+            using var step = c.Arena.Step();                                          // as TrainCase.Step
             long t0 = Stopwatch.GetTimestamp(), b0 = GC.GetAllocatedBytesForCurrentThread();
             c.Optimizer.ZeroGrad();
             long t1 = Stopwatch.GetTimestamp(), b1 = GC.GetAllocatedBytesForCurrentThread();

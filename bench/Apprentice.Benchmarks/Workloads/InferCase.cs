@@ -6,12 +6,15 @@ namespace Apprentice.Benchmarks.Workloads;
 /// <summary>
 /// Single-observation policy inference, as a rollout worker does it: either the bare no-grad
 /// forward pass on a prepared tensor, or the whole step from a <c>float[]</c> observation to the
-/// action (the analogue of the reference's numpy → tensor → forward → numpy round trip).
+/// action (the analogue of the reference's numpy → tensor → forward → numpy round trip). Both run
+/// through the model's <see cref="InferencePlan"/>, the path policies act through
+/// (<c>MlpPolicy.ForwardOne</c>): bit-identical to <see cref="Module.Forward"/>, allocation-free.
 /// </summary>
 internal sealed class InferCase
 {
     private readonly Tensor _prepared;
     private readonly float[] _observation;
+    private readonly InferencePlan _plan;
     private float _sink;
 
     /// <param name="name">Case name, identical to the reference script's.</param>
@@ -28,6 +31,7 @@ internal sealed class InferCase
         Discrete = discrete;
         _observation = observation;
         _prepared = Tensor.FromArray(observation, 1, observationSize);
+        _plan = InferencePlan.Create(model, observationSize);
     }
 
     public string Name { get; }
@@ -43,18 +47,13 @@ internal sealed class InferCase
     ];
 
     /// <summary>No-grad forward pass of the prepared [1, obs] tensor; returns the first output so nothing is dead code.</summary>
-    public float Forward()
-    {
-        using var _ = Tensor.NoGrad();
-        return Model.Forward(_prepared).Span[0];
-    }
+    public float Forward() => _plan.Run(_prepared.Span)[0];
 
-    /// <summary>float[] observation → tensor → no-grad forward → action (arg-max index, or a float[] of outputs).</summary>
+    /// <summary>float[] observation → no-grad forward → action (arg-max index, or a float[] of outputs, as a policy returns it).</summary>
     public float RolloutStep()
     {
-        using var _ = Tensor.NoGrad();
-        var output = Model.Forward(Tensor.FromArray(_observation, 1, ObservationSize));
-        if (Discrete) return _sink = output.ArgMax(1)[0];
+        var output = _plan.Run(_observation);
+        if (Discrete) return _sink = Tensor.ArgMax(output);
         float[] action = output.ToArray();
         return _sink = action[0];
     }

@@ -39,12 +39,16 @@ internal sealed class TrainCase
     public long ForwardFlops => Catalog.ForwardFlops(Name);
     public Adam Optimizer { get; }
 
+    /// <summary>Recycles each step's intermediate tensors for the next one (what a trainer does).</summary>
+    public TensorArena Arena { get; } = new();
+
     /// <summary>Forward + backward ≈ 3 forward passes, the reference's approximation.</summary>
     public long TrainFlops => 3 * ForwardFlops;
 
-    /// <summary>One full step: zero the gradients, forward, loss, backward, Adam update.</summary>
+    /// <summary>One full step: zero the gradients, forward, loss, backward, Adam update; intermediate storage reused from the previous step.</summary>
     public void Step()
     {
+        using var step = Arena.Step();
         Optimizer.ZeroGrad();
         var loss = ForwardLoss(NextBatch());
         loss.Backward();

@@ -16,7 +16,9 @@ public sealed partial class Tensor
             throw new InvalidOperationException($"Backward() starts from a scalar loss; this tensor has shape {ShapeText}. Reduce it first, e.g. loss.Mean().");
         if (!RequiresGrad)
             throw new InvalidOperationException("Backward() on a tensor that does not require gradients: no parameter with RequiresGrad = true took part in computing it (or it was computed under NoGrad).");
-        Sweep(this, OnesLike(this), createGraph, wanted: null, accumulateLeaves: true);
+        var seed = Output(_shape, zeroed: false);
+        seed.AsSpan().Fill(1f);
+        Sweep(this, seed, createGraph, wanted: null, accumulateLeaves: true);
     }
 
     /// <summary>
@@ -49,14 +51,30 @@ public sealed partial class Tensor
     private static void Sweep(Tensor root, Tensor seed, bool createGraph, Dictionary<Tensor, Tensor?>? wanted, bool accumulateLeaves)
     {
         using var scope = createGraph ? GradMode.Nothing() : GradMode.Disable();   // gradient ops join the graph only on request
-        var pending = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = seed };
-        foreach (var t in ReverseTopologicalOrder(root))                         // consumers before producers
+        // Inside an arena step the sweep's bookkeeping is the arena's, cleared and reused each time.
+        var scratch = TensorArena.Current?.TakeSweepScratch() ?? new SweepScratch();
+        try
+        {
+            Sweep(root, seed, createGraph, wanted, accumulateLeaves, scratch);
+        }
+        finally
+        {
+            scratch.Clear();
+            TensorArena.Current?.ReturnSweepScratch(scratch);
+        }
+    }
+
+    private static void Sweep(Tensor root, Tensor seed, bool createGraph, Dictionary<Tensor, Tensor?>? wanted, bool accumulateLeaves, SweepScratch scratch)
+    {
+        var pending = scratch.Pending;
+        pending[root] = seed;
+        foreach (var t in ReverseTopologicalOrder(root, scratch))               // consumers before producers
         {
             if (!pending.Remove(t, out var dy)) continue;
             if (wanted is not null && wanted.ContainsKey(t)) wanted[t] = dy;
             if (t.Node is null)
             {
-                if (accumulateLeaves) t.Grad = t.Grad is null ? (createGraph ? dy : dy.Clone()) : t.Grad + dy;   // a copy: one backward gradient may reach several leaves (a + b)
+                if (accumulateLeaves) t.AccumulateGrad(dy, createGraph);
                 continue;
             }
             var inputs = t.Node.Inputs;
@@ -73,11 +91,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>Tensors reachable from <paramref name="root"/> through recorded ops, each after all its consumers.</summary>
-    private static List<Tensor> ReverseTopologicalOrder(Tensor root)
+    private static List<Tensor> ReverseTopologicalOrder(Tensor root, SweepScratch scratch)
     {
-        var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Tensor Tensor, int NextInput)>();                     // explicit stack: deep graphs must not overflow
+        var order = scratch.Order;
+        var visited = scratch.Visited;
+        var stack = scratch.Stack;                                                   // explicit stack: deep graphs must not overflow
         stack.Push((root, 0));
         visited.Add(root);
         while (stack.Count > 0)
@@ -95,5 +113,23 @@ public sealed partial class Tensor
         }
         order.Reverse();
         return order;
+    }
+}
+
+/// <summary>The collections one backward sweep works with; an arena keeps one to reuse across steps.</summary>
+internal sealed class SweepScratch
+{
+    public Dictionary<Tensor, Tensor> Pending { get; } = new(ReferenceEqualityComparer.Instance);
+    public List<Tensor> Order { get; } = [];
+    public HashSet<Tensor> Visited { get; } = new(ReferenceEqualityComparer.Instance);
+    public Stack<(Tensor Tensor, int NextInput)> Stack { get; } = new();
+
+    /// <summary>Drops every reference, so no tensor is kept alive past its sweep.</summary>
+    public void Clear()
+    {
+        Pending.Clear();
+        Order.Clear();
+        Visited.Clear();
+        Stack.Clear();
     }
 }

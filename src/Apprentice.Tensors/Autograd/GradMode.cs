@@ -3,8 +3,9 @@ namespace Apprentice.Tensors.Autograd;
 /// <summary>
 /// Whether ops record a graph on the current thread. On by default; <see cref="Tensor.NoGrad"/>
 /// turns it off for a scope. Thread-static on purpose (as in PyTorch): a rollout worker's
-/// inference must not switch off recording on the trainer's thread. It is the engine's only
-/// static mutable state, and it holds no data, only a depth counter.
+/// inference must not switch off recording on the trainer's thread. With the running
+/// <see cref="TensorArena"/> step, it is the engine's only static mutable state, and it holds no
+/// data, only a depth counter.
 /// </summary>
 public static class GradMode
 {

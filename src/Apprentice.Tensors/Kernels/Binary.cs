@@ -45,12 +45,12 @@ internal static class Broadcasting
     {
         if (ShapeUtil.SameShape(a.Shape, b.Shape))
         {
-            var same = Tensor.Zeros(a.Shape.ToArray());
+            var same = Tensor.Output(a.ShapeArray, zeroed: false);
             TKernel.Apply(a.Span, b.Span, same.AsSpan());
             return same;
         }
         var shape = ShapeUtil.Broadcast(a.Shape, b.Shape);
-        var result = Tensor.Zeros(shape);
+        var result = Tensor.Output(shape, zeroed: false);
         if (b.Size == 1 && a.Size == result.Size) { TKernel.Apply(a.Span, b.Span[0], result.AsSpan()); return result; }
         if (a.Size == 1 && b.Size == result.Size) { TKernel.Apply(a.Span[0], b.Span, result.AsSpan()); return result; }
         Run<TKernel>(a, b, shape, result.AsSpan());

@@ -57,21 +57,24 @@ internal static unsafe class Gemm
         int threads = work >= ParallelLimit ? Math.Min(maxThreads > 0 ? maxThreads : MaxThreads, (m + MR - 1) / MR) : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (threads <= 1)
-            {
-                Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
-                return;
-            }
-            // Fixed partition: row ranges aligned to the micro-tile, independent of timing.
-            int rowsPerThread = (m + threads - 1) / threads;
-            rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int start = t * rowsPerThread, end = Math.Min(m, start + rowsPerThread);
-                if (start < end) Blocked((float*)ia, (float*)ib, (float*)ic, m, n, k, transA, transB, start, end);
-            });
+            if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
+            else InParallel(pa, pb, pc, m, n, k, transA, transB, threads);
         }
+    }
+
+    // Apart from Multiply because the lambda's captures (the parameters) would otherwise make
+    // every call allocate its closure on entry, even the single-threaded ones.
+    private static void InParallel(float* pa, float* pb, float* pc, int m, int n, int k, bool transA, bool transB, int threads)
+    {
+        // Fixed partition: row ranges aligned to the micro-tile, independent of timing.
+        int rowsPerThread = (m + threads - 1) / threads;
+        rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
+        nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = t * rowsPerThread, end = Math.Min(m, start + rowsPerThread);
+            if (start < end) Blocked((float*)ia, (float*)ib, (float*)ic, m, n, k, transA, transB, start, end);
+        });
     }
 
     private static void Direct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB)
@@ -216,8 +219,11 @@ internal static unsafe class Gemm
                                     if (rows == MR && cols == nr) MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
                                     else
                                     {
-                                        // Edge tile: compute the full tile into scratch, copy the valid part.
-                                        MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                        // Edge tile: compute it into scratch, copy the valid part. A narrow
+                                        // strip (the 6 or 17 outputs of a last or first layer) runs kernels
+                                        // just wide enough; each lane's sums are the same in any of them.
+                                        if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                        else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
                                         for (int r = 0; r < rows; r++)
                                             for (int j = 0; j < cols; j++)
                                                 tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
@@ -251,6 +257,11 @@ internal static unsafe class Gemm
                 {
                     float* dst = strip + p * nr;
                     float* src = b + (long)(pc + p) * n + jc + j0;
+                    if (cols == nr)
+                    {
+                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(dst, nr));   // a whole row of the strip: vector copies
+                        continue;
+                    }
                     int j = 0;
                     for (; j < cols; j++) dst[j] = src[j];
                     for (; j < nr; j++) dst[j] = 0f;
@@ -318,9 +329,17 @@ internal static unsafe class Gemm
         {
             float* strip = packed + i0 * kc;
             int rows = Math.Min(MR, mc - i0);
+            // Eight floats moved per vector where rows 6 and 7 exist to be read: each store's two
+            // extra lanes land in the next column's slot, which the next store overwrites, so the
+            // vector loops stop one column early and the last column goes the scalar way.
+            bool wide = rows == MR && ic + i0 + 8 <= m && Avx.IsSupported;
             if (transA)
             {
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (wide)
+                    for (; p0 + 1 < kc; p0++)
+                        Vector256.Load(a + (long)(pc + p0) * m + ic + i0).Store(strip + p0 * MR);
+                for (int p = p0; p < kc; p++)
                 {
                     float* dst = strip + p * MR;
                     int r = 0;
@@ -329,18 +348,80 @@ internal static unsafe class Gemm
                 }
                 continue;
             }
+            int start = 0;
+            if (wide)
+            {
+                start = (kc - 1) / 8 * 8;                                   // whole blocks of 8 columns, short of the last column
+                PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
+            }
             for (int r = 0; r < MR; r++)
             {
                 float* dst = strip + r;
                 if (r >= rows)
                 {
-                    for (int p = 0; p < kc; p++) dst[p * MR] = 0f;
+                    for (int p = start; p < kc; p++) dst[p * MR] = 0f;
                     continue;
                 }
                 float* src = a + (long)(ic + i0 + r) * k + pc;
-                for (int p = 0; p < kc; p++) dst[p * MR] = src[p];
+                for (int p = start; p < kc; p++) dst[p * MR] = src[p];
             }
         }
+    }
+
+    // Columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by one-vector kernels.
+    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int cols)
+    {
+        for (int j = 0; j < cols;)
+        {
+            if (Vector512.IsHardwareAccelerated && cols - j > 8)
+            {
+                MicroKernel16(a, b + j, ldb, kc, c + j, ldc);
+                j += 16;
+            }
+            else
+            {
+                MicroKernel8(a, b + j, ldb, kc, c + j, ldc);
+                j += 8;
+            }
+        }
+    }
+
+    // MR rows × one Vector512: the first half of MicroKernel512's work, lane for lane.
+    private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            a += MR;
+            b += ldb;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
+    }
+
+    // MR rows × one Vector256.
+    private static void MicroKernel8(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
+            a += MR;
+            b += ldb;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -79,7 +79,7 @@ internal static class Elementwise
 {
     public static Tensor Map<TKernel>(Tensor x) where TKernel : struct, IUnaryKernel
     {
-        var y = Tensor.Zeros(x.Shape.ToArray());
+        var y = Tensor.Output(x.ShapeArray, zeroed: false);
         TKernel.Apply(x.Span, y.AsSpan());
         return y;
     }

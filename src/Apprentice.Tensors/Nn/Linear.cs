@@ -56,6 +56,7 @@ public sealed class Linear : Module, IWeightedLayer
         if (!ShapeUtil.SameShape(weight.Shape, Weight.Shape))
             throw new ArgumentException($"Replacement weight must have shape {Weight.ShapeText}; got {weight.ShapeText}.", nameof(weight));
         if (input.Rank == 1) return Forward(input.Reshape(1, InFeatures), weight).Reshape(OutFeatures);   // one sample, as PyTorch allows
+        if (input.Rank == 2 && Bias is not null) return Tensor.Affine(input, weight, Bias);           // product and bias in one op
         var y = Tensor.MatMul(input, weight, transposeA: false, transposeB: true);
         return Bias is null ? y : y + Bias;
     }

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Apprentice.Tensors;
 
 // Comparisons and selection. Comparisons return constant 0/1 masks (no gradient flows through a
@@ -5,13 +8,13 @@ namespace Apprentice.Tensors;
 public sealed partial class Tensor
 {
     /// <summary>1 where x &gt; value, else 0 (a constant).</summary>
-    public Tensor Gt(float value) => Compare(this, value, static (x, v) => x > v);
+    public Tensor Gt(float value) => Compare<GreaterThan>(this, value);
     /// <summary>1 where x ≥ value, else 0 (a constant).</summary>
-    public Tensor Ge(float value) => Compare(this, value, static (x, v) => x >= v);
+    public Tensor Ge(float value) => Compare<GreaterThanOrEqual>(this, value);
     /// <summary>1 where x &lt; value, else 0 (a constant).</summary>
-    public Tensor Lt(float value) => Compare(this, value, static (x, v) => x < v);
+    public Tensor Lt(float value) => Compare<LessThan>(this, value);
     /// <summary>1 where x ≤ value, else 0 (a constant).</summary>
-    public Tensor Le(float value) => Compare(this, value, static (x, v) => x <= v);
+    public Tensor Le(float value) => Compare<LessThanOrEqual>(this, value);
 
     /// <summary>1 where a &gt; b (broadcasting), else 0 (a constant).</summary>
     public static Tensor Gt(Tensor a, Tensor b)
@@ -34,7 +37,7 @@ public sealed partial class Tensor
             t = whenTrue.BroadcastTo(shape);
             f = whenFalse.BroadcastTo(shape);
         }
-        var y = Zeros(shape);
+        var y = Output(shape);
         var ms = m.Span;
         var ts = t.Span;
         var fs = f.Span;
@@ -42,7 +45,7 @@ public sealed partial class Tensor
         for (int i = 0; i < d.Length; i++) d[i] = ms[i] != 0f ? ts[i] : fs[i];
         return Record(y, "where", whenTrue, whenFalse, dy =>
         {
-            var zero = ZerosLike(dy);
+            var zero = Output(dy._shape);
             return [Where(m, dy, zero), Where(m, zero, dy)];
         });
     }
@@ -53,12 +56,54 @@ public sealed partial class Tensor
     /// <summary>Element-wise minimum of a and b (broadcasting); ties send the gradient to a.</summary>
     public static Tensor Minimum(Tensor a, Tensor b) => Where(Gt(a, b), b, a);
 
-    private static Tensor Compare(Tensor x, float value, Func<float, float, bool> test)
+    // The masks of ReLU's backward and of clamps: one vector compare and select per block, no
+    // per-element call (a delegate per element made ReLU's backward cost more than its GEMM).
+    private static Tensor Compare<TTest>(Tensor x, float value) where TTest : struct, IComparisonTest
     {
-        var y = Zeros(x._shape);
+        var y = Output(x._shape, zeroed: false);
         var s = x.Span;
         var d = y.AsSpan();
-        for (int i = 0; i < s.Length; i++) d[i] = test(s[i], value) ? 1f : 0f;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.Create(value);
+            var one = Vector256<float>.One;
+            ref float sx = ref MemoryMarshal.GetReference(s);
+            ref float dx = ref MemoryMarshal.GetReference(d);
+            for (; i + Vector256<float>.Count <= s.Length; i += Vector256<float>.Count)
+                (TTest.Test(Vector256.LoadUnsafe(ref sx, (nuint)i), v) & one).StoreUnsafe(ref dx, (nuint)i);   // all-ones lanes keep 1f
+        }
+        for (; i < s.Length; i++) d[i] = TTest.Test(s[i], value) ? 1f : 0f;
         return y;
+    }
+
+    private interface IComparisonTest
+    {
+        static abstract bool Test(float x, float value);
+        static abstract Vector256<float> Test(Vector256<float> x, Vector256<float> value);
+    }
+
+    private readonly struct GreaterThan : IComparisonTest
+    {
+        public static bool Test(float x, float v) => x > v;
+        public static Vector256<float> Test(Vector256<float> x, Vector256<float> v) => Vector256.GreaterThan(x, v);
+    }
+
+    private readonly struct GreaterThanOrEqual : IComparisonTest
+    {
+        public static bool Test(float x, float v) => x >= v;
+        public static Vector256<float> Test(Vector256<float> x, Vector256<float> v) => Vector256.GreaterThanOrEqual(x, v);
+    }
+
+    private readonly struct LessThan : IComparisonTest
+    {
+        public static bool Test(float x, float v) => x < v;
+        public static Vector256<float> Test(Vector256<float> x, Vector256<float> v) => Vector256.LessThan(x, v);
+    }
+
+    private readonly struct LessThanOrEqual : IComparisonTest
+    {
+        public static bool Test(float x, float v) => x <= v;
+        public static Vector256<float> Test(Vector256<float> x, Vector256<float> v) => Vector256.LessThanOrEqual(x, v);
     }
 }

@@ -1,3 +1,6 @@
+using Apprentice.Tensors.Autograd;
+using Apprentice.Tensors.Kernels;
+
 namespace Apprentice.Tensors;
 
 /// <summary>Geometry of a sliding window over [N, C, H, W] images.</summary>
@@ -21,7 +24,7 @@ public sealed partial class Tensor
     {
         var w = CheckWindow("Im2Col", kernelH, kernelW, stride, padding);
         int batch = _shape[0];
-        var y = Zeros(batch, w.OutH * w.OutW, w.PatchSize);
+        var y = Output([batch, w.OutH * w.OutW, w.PatchSize]);
         Unfold(Span, y.AsSpan(), batch, w);
         return Record(y, "im2col", this, dy => [dy.Col2Im(batch, w)]);
     }
@@ -29,7 +32,7 @@ public sealed partial class Tensor
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each window row back into its pixels.</summary>
     internal Tensor Col2Im(int batch, Window w)
     {
-        var y = Zeros(batch, w.Channels, w.Height, w.Width);
+        var y = Output([batch, w.Channels, w.Height, w.Width]);
         Fold(Span, y.AsSpan(), batch, w);
         return Record(y, "col2im", this, dy => [dy.Im2Col(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
     }
@@ -45,7 +48,7 @@ public sealed partial class Tensor
     {
         var w = CheckWindow("Im2ColWide", kernelH, kernelW, stride, padding);
         int batch = _shape[0];
-        var y = Zeros(w.PatchSize, batch * w.OutH * w.OutW);
+        var y = Output([w.PatchSize, batch * w.OutH * w.OutW], zeroed: w.Padding > 0);   // without padding every window lies inside
         UnfoldWide(Span, y.AsSpan(), batch, w);
         return Record(y, "im2col_wide", this, dy => [dy.Col2ImWide(batch, w)]);
     }
@@ -53,7 +56,7 @@ public sealed partial class Tensor
     /// <summary>The adjoint of <see cref="Im2ColWide"/>: adds each window column back into its pixels.</summary>
     internal Tensor Col2ImWide(int batch, Window w)
     {
-        var y = Zeros(batch, w.Channels, w.Height, w.Width);
+        var y = Output([batch, w.Channels, w.Height, w.Width]);
         FoldWide(Span, y.AsSpan(), batch, w);
         return Record(y, "col2im_wide", this, dy => [dy.Im2ColWide(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
     }
@@ -73,20 +76,186 @@ public sealed partial class Tensor
     /// 2-D convolution (cross-correlation, as PyTorch): input [N, C, H, W], weight [OC, C, kh, kw],
     /// optional bias [OC] → [N, OC, OH, OW].
     /// </summary>
+    /// <remarks>
+    /// The forward pass unfolds one image at a time into a [C·kh·kw, OH·OW] buffer that stays in
+    /// cache and multiplies W by it straight into that image's [OC, OH·OW] slice of the output (the
+    /// NCHW layout, so no permute): the whole batch's windows are never materialised. Images go to
+    /// threads in fixed contiguous ranges, each image computed by one thread, so results do not
+    /// depend on the thread count. The backward rules are those of the composition
+    /// <c>W·<see cref="Im2ColWide"/>(x) + b</c> (written with differentiable ops, so the convolution
+    /// stays twice differentiable); only they unfold the whole batch.
+    /// </remarks>
     public Tensor Conv2d(Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
     {
         if (weight.Rank != 4 || Rank != 4 || weight._shape[1] != _shape[1])
             throw new ArgumentException($"Conv2d: input {ShapeText} and weight {weight.ShapeText} must be [N, C, H, W] and [OC, C, kh, kw] with the same C.");
         int batch = _shape[0], outChannels = weight._shape[0];
-        var cols = Im2ColWide(weight._shape[2], weight._shape[3], stride, padding);   // [C·kh·kw, N·L]
-        int positions = cols._shape[1] / batch;
-        int outH = (_shape[2] + 2 * padding - weight._shape[2]) / stride + 1, outW = positions / outH;
-        // W·cols has the out channels as rows and every window of the batch as columns: the wide
-        // side goes where the GEMM micro-kernel is wide. The bias is added before the permute, while
-        // it broadcasts along contiguous rows.
-        var rows = weight.Reshape(outChannels, -1).MatMul(cols);                     // [OC, N·L]
-        if (bias is not null) rows += bias.Reshape(outChannels, 1);
-        return rows.Reshape(outChannels, batch, positions).Transpose(0, 1).Reshape(batch, outChannels, outH, outW);
+        if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outChannels))
+            throw new ArgumentException($"Conv2d: bias {bias.ShapeText} must be [{outChannels}].");
+        var w = CheckWindow("Conv2d", weight._shape[2], weight._shape[3], stride, padding);
+        int positions = w.OutH * w.OutW;
+        var y = Output([batch, outChannels, w.OutH, w.OutW], zeroed: false);
+        long work = (long)batch * outChannels * positions * w.PatchSize;
+        int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
+        // One window buffer per thread, taken here (an arena serves only its own thread); padding
+        // positions are never written by the unfold, so the zeros they start with last.
+        var windows = new Tensor[threads];
+        for (int t = 0; t < threads; t++) windows[t] = Output([w.PatchSize, positions], zeroed: w.Padding > 0);
+        var images = new ConvImages(this, weight, bias, y, windows, w, batch, threads);
+        if (threads == 1) images.Run(0);
+        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, images.Run);
+        Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
+        var x = this;
+        return Record(y, "conv2d", inputs, dy =>
+        {
+            Tensor? dx = null, dw = null, db = null;
+            if (bias is not null && bias.RequiresGrad)
+                db = dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1);
+            if (GradMode.IsEnabled)
+            {
+                // Differentiable rules (a gradient penalty through the convolution): W and the
+                // batch's windows as one product. The same sums as below, in the same order.
+                if (x.RequiresGrad) dx = Col2ImWideOf(weight, dy, batch, w);
+                if (weight.RequiresGrad) dw = ConvWeightGradientComposed(x, dy, weight, w);
+            }
+            else
+            {
+                if (x.RequiresGrad) dx = ConvInputGradient(weight, dy, x, w);
+                if (weight.RequiresGrad) dw = ConvWeightGradient(x, dy, weight, w);
+            }
+            return bias is null ? [dx, dw] : [dx, dw, db];
+        });
+    }
+
+    /// <summary>Images per group whose weight gradients are summed in order; the groups' sums are then added in order. Fixed, so the sums do not depend on the thread count.</summary>
+    private const int ConvGradientGroup = 8;
+
+    // dX with differentiable ops, image by image as ConvInputGradient computes it: Wᵀ·dY_b folded
+    // back into image b's pixels.
+    private static Tensor Col2ImWideOf(Tensor weight, Tensor dy, int batch, Window w)
+    {
+        int outChannels = weight._shape[0], positions = w.OutH * w.OutW;
+        var rows = weight.Reshape(outChannels, -1);
+        var images = new Tensor[batch];
+        for (int b = 0; b < batch; b++)
+            images[b] = MatMul(rows, dy.Slice(0, b, 1).Reshape(outChannels, positions), true, false).Col2ImWide(1, w);
+        return Concat(images, 0);
+    }
+
+    // dW with differentiable ops, image by image: Σ over groups (in order) of Σ over the group's
+    // images (in order) of dY_b·cols_bᵀ, as ConvWeightGradient computes it.
+    private static Tensor ConvWeightGradientComposed(Tensor x, Tensor dy, Tensor weight, Window w)
+    {
+        int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW;
+        Tensor? total = null;
+        for (int g = 0; g < batch; g += ConvGradientGroup)
+        {
+            Tensor? group = null;
+            for (int b = g; b < Math.Min(batch, g + ConvGradientGroup); b++)
+            {
+                var cols = x.Slice(0, b, 1).Im2ColWide(w.KernelH, w.KernelW, w.Stride, w.Padding);           // [C·kh·kw, L]
+                var product = MatMul(dy.Slice(0, b, 1).Reshape(outChannels, positions), cols, false, true);   // [OC, C·kh·kw]
+                group = group is null ? product : group + product;
+            }
+            total = total is null ? group : total + group!;
+        }
+        return total!.Reshape(weight._shape);
+    }
+
+    // dW without a graph: each group's images unfolded one at a time into a buffer that stays in
+    // cache, their products summed in order; groups run on threads, their sums added in order.
+    private static Tensor ConvWeightGradient(Tensor x, Tensor dy, Tensor weight, Window w)
+    {
+        int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
+        int groups = (batch + ConvGradientGroup - 1) / ConvGradientGroup, size = outChannels * patch;
+        var partial = Output([groups, size], zeroed: false);
+        long work = (long)batch * outChannels * positions * patch;
+        int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, groups) : 1;
+        var scratch = new (Tensor Cols, Tensor Product)[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
+        int imageSize = w.Channels * w.Height * w.Width;
+        void Run(int thread)
+        {
+            var cols = scratch[thread].Cols.AsSpan();
+            var product = scratch[thread].Product.AsSpan();
+            var image = x.Span;
+            var gradient = dy.Span;
+            var sums = partial.AsSpan();
+            for (int g = thread; g < groups; g += threads)
+            {
+                var sum = sums.Slice(g * size, size);
+                for (int b = g * ConvGradientGroup; b < Math.Min(batch, (g + 1) * ConvGradientGroup); b++)
+                {
+                    UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
+                    var target = b == g * ConvGradientGroup ? sum : product;
+                    Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                    if (b > g * ConvGradientGroup) AddKernel.Apply(sum, product, sum);
+                }
+            }
+        }
+        if (threads == 1) Run(0);
+        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+        var total = Output([.. weight._shape], zeroed: false);
+        var t0 = total.AsSpan();
+        var all = partial.Span;
+        all[..size].CopyTo(t0);
+        for (int g = 1; g < groups; g++) AddKernel.Apply(t0, all.Slice(g * size, size), t0);
+        return total;
+    }
+
+    // dX without a graph: image by image, Wᵀ·dY_b into a buffer in cache, folded into image b's
+    // pixels. Each output value is the same sum as the batch's single product and fold.
+    private static Tensor ConvInputGradient(Tensor weight, Tensor dy, Tensor x, Window w)
+    {
+        int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
+        var dx = Output([.. x._shape]);
+        long work = (long)batch * outChannels * positions * patch;
+        int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
+        var scratch = new Tensor[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = Output([patch, positions], zeroed: false);
+        int imageSize = w.Channels * w.Height * w.Width;
+        void Run(int thread)
+        {
+            var cols = scratch[thread].AsSpan();
+            var gradient = dy.Span;
+            var pixels = dx.AsSpan();
+            int perThread = (batch + threads - 1) / threads;
+            for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
+            {
+                Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
+                FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
+            }
+        }
+        if (threads == 1) Run(0);
+        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+        return dx;
+    }
+
+    /// <summary>The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread.</summary>
+    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? bias, Tensor y, Tensor[] windows, Window w, int batch, int threads)
+    {
+        public void Run(int thread)
+        {
+            int perThread = (batch + threads - 1) / threads;
+            int first = thread * perThread, last = Math.Min(batch, first + perThread);
+            int outChannels = weight._shape[0], positions = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width;
+            var image = x.Span;
+            var cols = windows[thread].AsSpan();
+            var output = y.AsSpan();
+            for (int b = first; b < last; b++)
+            {
+                UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
+                var slice = output.Slice(b * outChannels * positions, outChannels * positions);
+                Gemm.Multiply(weight.Span, cols, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+                if (bias is null) continue;
+                var values = bias.Span;
+                for (int o = 0; o < outChannels; o++)
+                {
+                    var row = slice.Slice(o * positions, positions);
+                    AddKernel.Apply(row, values[o], row);                     // as the broadcast + of a [OC, 1] bias
+                }
+            }
+        }
     }
 
     /// <summary>Max-pooling over k×k windows with the given stride (default k): [N, C, H, W] → [N, C, OH, OW].</summary>

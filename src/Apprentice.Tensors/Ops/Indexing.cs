@@ -12,7 +12,7 @@ public sealed partial class Tensor
         foreach (int i in indices)
             if ((uint)i >= (uint)n) throw new IndexOutOfRangeException($"Index {i} is out of range for axis {axis} of extent {n} (shape {ShapeText}).");
         var shape = ShapeWith(axis, indices.Length);
-        var y = Zeros(shape);
+        var y = Output(shape);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -33,7 +33,7 @@ public sealed partial class Tensor
         foreach (int i in indices)
             if ((uint)i >= (uint)extent) throw new IndexOutOfRangeException($"Index {i} is out of range for extent {extent}.");
         var shape = ShapeWith(axis, extent);
-        var y = Zeros(shape);
+        var y = Output(shape);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)

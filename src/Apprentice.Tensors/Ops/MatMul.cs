@@ -29,6 +29,31 @@ public sealed partial class Tensor
         throw new ArgumentException($"MatMul: unsupported shapes {a.ShapeText} and {b.ShapeText} (supported: 2-D·2-D, N-D·2-D, 3-D·3-D with equal batch).");
     }
 
+    /// <summary>
+    /// x·Wᵀ + b for x [M, K], W [N, K], b [N]: <see cref="Nn.Linear"/>'s forward as one op. The bias is
+    /// added to each row of the product in place, with the kernel and order of the broadcast
+    /// <c>+</c>, so the values are those of <c>MatMul(x, W, false, true) + b</c> bit for bit, without
+    /// the second [M, N] buffer and graph node; the backward gives b the rows' gradient, which the
+    /// sweep sums over the rows as it would for the broadcast.
+    /// </summary>
+    internal static Tensor Affine(Tensor x, Tensor weight, Tensor bias)
+    {
+        var (m, k, _, n) = Dims(x, weight, false, true);
+        if (bias.Rank != 1 || bias._shape[0] != n)
+            throw new ArgumentException($"Affine: bias {bias.ShapeText} does not match {n} outputs.");
+        var y = Output([m, n], zeroed: false);
+        Gemm.Multiply(x.Span, weight.Span, y.AsSpan(), m, n, k, false, true);
+        var rows = y.AsSpan();
+        var b = bias.Span;
+        if (n == 1) AddKernel.Apply(rows, b[0], rows);                              // as the broadcast + does for a one-element bias
+        else for (int r = 0; r < m; r++) AddKernel.Apply(rows.Slice(r * n, n), b, rows.Slice(r * n, n));
+        return Record(y, "affine", [x, weight, bias], dy =>
+        {
+            var products = ProductGradients(x, weight, dy, false, true);
+            return [products[0], products[1], dy];
+        });
+    }
+
     private static (int M, int K, int K2, int N) Dims(Tensor a, Tensor b, bool ta, bool tb)
     {
         int r = a.Rank;
@@ -42,7 +67,7 @@ public sealed partial class Tensor
     private static Tensor Gemm2D(Tensor a, Tensor b, bool ta, bool tb)
     {
         var (m, k, _, n) = Dims(a, b, ta, tb);
-        var c = Zeros(m, n);
+        var c = Output([m, n], zeroed: false);
         Gemm.Multiply(a.Span, b.Span, c.AsSpan(), m, n, k, ta, tb);
         return Record(c, "matmul", a, b, dy => ProductGradients(a, b, dy, ta, tb));
     }
@@ -51,7 +76,7 @@ public sealed partial class Tensor
     {
         var (m, k, _, n) = Dims(a, b, ta, tb);
         int batch = a._shape[0];
-        var c = Zeros(batch, m, n);
+        var c = Output([batch, m, n], zeroed: false);
         var sa = a.Span;
         var sb = b.Span;
         var sc = c.AsSpan();

@@ -18,7 +18,7 @@ public sealed partial class Tensor
         axis = ShapeUtil.NormalizeAxis(axis, Rank);
         var (outer, n, inner) = Split(axis);
         var kept = KeptShape(axis);
-        var y = Zeros(kept);
+        var y = Output(kept);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -45,8 +45,8 @@ public sealed partial class Tensor
         if (_shape[axis] == 0) throw new ArgumentException($"Max over axis {axis} of an empty extent (shape {ShapeText}).");
         var (outer, n, inner) = Split(axis);
         var kept = KeptShape(axis);
-        var y = Zeros(kept);
-        var mask = Zeros(_shape);                                           // one-hot of the arg-max: a constant
+        var y = Output(kept);
+        var mask = Output(_shape);                                           // one-hot of the arg-max: a constant
         var x = Span;
         var d = y.AsSpan();
         var m = mask.AsSpan();
@@ -75,13 +75,24 @@ public sealed partial class Tensor
         var x = Span;
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
-            {
-                int best = 0;
-                for (int k = 1; k < n; k++)
-                    if (x[(o * n + k) * inner + i] > x[(o * n + best) * inner + i]) best = k;
-                result[o * inner + i] = best;
-            }
+                result[o * inner + i] = ArgMax(x[(o * n * inner + i)..], n, inner);
         return result;
+    }
+
+    /// <summary>Index of the largest of <paramref name="values"/> (the first on ties), as <see cref="ArgMax(int)"/> picks it; for outputs read as spans.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) throw new ArgumentException("ArgMax of no values.", nameof(values));
+        return ArgMax(values, values.Length, 1);
+    }
+
+    // Among values[0], values[stride], …, values[(n − 1)·stride].
+    private static int ArgMax(ReadOnlySpan<float> values, int n, int stride)
+    {
+        int best = 0;
+        for (int k = 1; k < n; k++)
+            if (values[k * stride] > values[best * stride]) best = k;
+        return best;
     }
 
     // ---- derived ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ public sealed partial class Tensor
     {
         var resolved = ShapeUtil.ResolveReshape(_shape, Size, shape);
         if (ShapeUtil.SameShape(resolved, _shape) && !RequiresGrad) return this;
-        return Record(new Tensor(_data, resolved), "reshape", this, dy => [dy.Reshape(_shape)]);
+        return Record(new Tensor(this, resolved), "reshape", this, dy => [dy.Reshape(_shape)]);
     }
 
     /// <summary>Collapses all axes after the first: [N, ...] → [N, rest].</summary>
@@ -29,7 +29,7 @@ public sealed partial class Tensor
         var target = ShapeUtil.Broadcast(_shape, shape);
         if (!ShapeUtil.SameShape(target, shape))
             throw new ArgumentException($"Cannot broadcast {ShapeText} to {ShapeUtil.Format(shape)}.");
-        var y = Zeros(shape);
+        var y = Output(target, zeroed: false);                                             // target: our own copy of the caller's array
         var strides = ShapeUtil.BroadcastStrides(_shape, shape);
         var x = Span;
         var d = y.AsSpan();
@@ -80,7 +80,7 @@ public sealed partial class Tensor
         }
         var shape = new int[Rank];
         for (int i = 0; i < Rank; i++) shape[i] = _shape[permutation[i]];
-        var y = Zeros(shape);
+        var y = Output(shape, zeroed: false);
         var inStrides = ShapeUtil.Strides(_shape);
         var strides = new int[Rank];
         for (int i = 0; i < Rank; i++) strides[i] = inStrides[permutation[i]];
@@ -125,7 +125,7 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {start + length}) is outside axis {axis} of extent {_shape[axis]} (shape {ShapeText}).");
         var (outer, n, inner) = Split(axis);
         var shape = ShapeWith(axis, length);
-        var y = Zeros(shape);
+        var y = Output(shape);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -143,7 +143,7 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(start), $"Pad: [{start}, {start + length}) does not fit in extent {extent}.");
         var (outer, _, inner) = Split(axis);
         var shape = ShapeWith(axis, extent);
-        var y = Zeros(shape);
+        var y = Output(shape);
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -167,7 +167,7 @@ public sealed partial class Tensor
             total += t._shape[axis];
         }
         var shape = first.ShapeWith(axis, total);
-        var y = Zeros(shape);
+        var y = Output(shape);
         var (outer, _, inner) = first.Split(axis);
         var d = y.AsSpan();
         int offset = 0;

@@ -61,7 +61,7 @@ public sealed partial class Tensor
     /// <summary>xᵖ for a constant exponent.</summary>
     public Tensor Pow(float exponent)
     {
-        var y = Zeros(_shape);
+        var y = Output(_shape);
         var x = Span;
         var d = y.AsSpan();
         if (exponent == 2f) for (int i = 0; i < x.Length; i++) d[i] = x[i] * x[i];
@@ -73,7 +73,7 @@ public sealed partial class Tensor
     public Tensor Clamp(float min, float max)
     {
         if (min > max) throw new ArgumentException($"Clamp needs min ≤ max; got min = {min}, max = {max}.");
-        var y = Zeros(_shape);
+        var y = Output(_shape);
         var x = Span;
         var d = y.AsSpan();
         for (int i = 0; i < x.Length; i++) d[i] = Math.Clamp(x[i], min, max);
@@ -86,5 +86,6 @@ public sealed partial class Tensor
     public Tensor Square() => Pow(2f);
 
     /// <summary>GELU, the exact form x·Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default).</summary>
+    /// <remarks>InferencePlan's GELU step repeats these ops on spans, in this order; change both together.</remarks>
     public Tensor Gelu() => 0.5f * this * (1f + (this * (1f / MathF.Sqrt(2f))).Erf());
 }

@@ -237,6 +237,7 @@ public static class BehaviourCloning
         bool dropLast = train.Count > options.BatchSize;
         var trainLosses = new List<double>();
         var validationLosses = new List<double>();
+        var arena = new TensorArena();
         int step = 0;
         while (step < options.Steps)
         {
@@ -244,6 +245,7 @@ public static class BehaviourCloning
             int rows = 0;
             foreach (var batchRows in train.MinibatchRows(options.BatchSize, rng, dropLast))
             {
+                using var arenaStep = arena.Step();                  // this step's intermediate tensors are recycled by the next
                 var batch = train.Batch(batchRows);
                 var (data, entropy) = objective.Loss(batch, RowWeights(trainWeights, batchRows));
                 var loss = entropyWeight > 0 ? data - entropyWeight * entropy! : data;

@@ -61,7 +61,20 @@ public sealed class ContinuousPolicy : MlpPolicy, IPolicy<float[], float[]>
     /// <inheritdoc/>
     public float[] Act(float[] observation, Rng rng, bool deterministic = true)
     {
-        var output = ForwardOne(observation).Span;
+        var action = new float[ActionDimension];
+        Act(observation, action, rng, deterministic);
+        return action;
+    }
+
+    /// <summary>
+    /// The action for one observation, written into <paramref name="action"/>: the same action as
+    /// <see cref="Act(float[], Rng, bool)"/> without allocating (for rollout loops that reuse a buffer).
+    /// </summary>
+    public void Act(ReadOnlySpan<float> observation, Span<float> action, Rng rng, bool deterministic = true)
+    {
+        if (action.Length != ActionDimension)
+            throw new ArgumentException($"Expected an action buffer of length {ActionDimension}; got {action.Length}.", nameof(action));
+        var output = ForwardOne(observation);
         Span<float> normalized = stackalloc float[ActionDimension];
         for (int i = 0; i < normalized.Length; i++)
         {
@@ -70,9 +83,7 @@ public sealed class ContinuousPolicy : MlpPolicy, IPolicy<float[], float[]>
             else if (!deterministic) u += MathF.Exp(_logStd!.Span[i]) * (float)rng.Normal();
             normalized[i] = u;
         }
-        var action = new float[ActionDimension];
         Scaler.Denormalize(normalized, action);
-        return action;
     }
 
     /// <summary>Actions for a batch in one forward pass.</summary>
@@ -80,9 +91,7 @@ public sealed class ContinuousPolicy : MlpPolicy, IPolicy<float[], float[]>
     {
         if (actions.Length != observations.Length)
             throw new ArgumentException($"Expected one action slot per observation ({observations.Length}); got {actions.Length}.", nameof(actions));
-        Tensor output;
-        using (Tensor.NoGrad()) output = Forward(Batch(observations));
-        var o = output.Span;
+        var o = ForwardBatch(observations);
         Span<float> normalized = stackalloc float[ActionDimension];
         for (int b = 0; b < observations.Length; b++)
         {

@@ -29,7 +29,7 @@ public sealed class DiscretePolicy : MlpPolicy, IPolicy<float[], int>
     public int Act(float[] observation, Rng rng, bool deterministic = true)
     {
         var logits = ForwardOne(observation);
-        int index = deterministic ? logits.ArgMax(1)[0] : new Categorical(logits).Sample(rng)[0];
+        int index = deterministic ? Tensor.ArgMax(logits) : new Categorical(Tensor.FromArray(logits, 1, logits.Length)).Sample(rng)[0];
         return ActionSpace.Start + index;
     }
 
@@ -38,9 +38,14 @@ public sealed class DiscretePolicy : MlpPolicy, IPolicy<float[], int>
     {
         if (actions.Length != observations.Length)
             throw new ArgumentException($"Expected one action slot per observation ({observations.Length}); got {actions.Length}.", nameof(actions));
-        Tensor logits;
-        using (Tensor.NoGrad()) logits = Forward(Batch(observations));
-        var indices = deterministic ? logits.ArgMax(1) : new Categorical(logits).Sample(rng);
+        var logits = ForwardBatch(observations);
+        int n = ActionSpace.N;
+        if (deterministic)
+        {
+            for (int i = 0; i < actions.Length; i++) actions[i] = ActionSpace.Start + Tensor.ArgMax(logits.Slice(i * n, n));
+            return;
+        }
+        var indices = new Categorical(Tensor.FromArray(logits, actions.Length, n)).Sample(rng);
         for (int i = 0; i < indices.Length; i++) actions[i] = ActionSpace.Start + indices[i];
     }
 }

@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Apprentice.Tensors;
 using Apprentice.Tensors.Nn;
 using Apprentice.Tensors.Random;
@@ -14,6 +15,8 @@ public abstract class MlpPolicy : Module
     private readonly Tensor _observationMean;
     private readonly Tensor _observationStd;
     private readonly Tensor _input;                   // [1, obsDim] scratch for single-observation acting
+    private float[] _normalized;                      // [rows, obsDim] scratch: normalised observations
+    private readonly InferencePlan? _plan;            // allocation-free acting; null when the network has a layer it cannot run
 
     /// <summary>Builds the network <c>obsDim → hidden… → outputDim</c>.</summary>
     protected MlpPolicy(int observationDimension, int outputDimension, PolicyArchitecture architecture, Rng rng)
@@ -27,6 +30,8 @@ public abstract class MlpPolicy : Module
         _observationMean = RegisterBuffer("obs_mean", Tensor.Zeros(observationDimension));
         _observationStd = RegisterBuffer("obs_std", Tensor.Ones(observationDimension));
         _input = Tensor.Zeros(1, observationDimension);
+        _normalized = new float[observationDimension];
+        _plan = InferencePlan.TryCreate(Network, observationDimension, out var plan, out _) ? plan : null;
     }
 
     /// <summary>Length of the flat observations this policy reads.</summary>
@@ -89,13 +94,53 @@ public abstract class MlpPolicy : Module
         return Network.Forward((observations - _observationMean) / _observationStd);
     }
 
-    /// <summary>Raw network output for one observation, without recording a graph.</summary>
-    protected Tensor ForwardOne(ReadOnlySpan<float> observation)
+    /// <summary>
+    /// Raw network output for one observation, without recording a graph: bit-identical to
+    /// <see cref="Forward"/> on a [1, obsDim] batch, but through the network's
+    /// <see cref="InferencePlan"/>, so it allocates nothing. The span is valid until the next call;
+    /// like the scratch it lives in, one policy instance acts on one thread at a time.
+    /// </summary>
+    protected ReadOnlySpan<float> ForwardOne(ReadOnlySpan<float> observation)
     {
         if (observation.Length != ObservationDimension)
             throw new ArgumentException($"Expected an observation of length {ObservationDimension}; got {observation.Length}.", nameof(observation));
-        observation.CopyTo(_input.AsSpan());
-        using (Tensor.NoGrad()) return Forward(_input);
+        if (_plan is null)
+        {
+            observation.CopyTo(_input.AsSpan());
+            using (Tensor.NoGrad()) return Forward(_input).Span;
+        }
+        Normalize(observation, _normalized.AsSpan(0, ObservationDimension));
+        return _plan.Run(_normalized.AsSpan(0, ObservationDimension));
+    }
+
+    /// <summary>
+    /// Raw network outputs for a batch of observations (rows of the output size), without recording
+    /// a graph: bit-identical to <see cref="Forward"/> on the stacked batch, through the
+    /// <see cref="InferencePlan"/> into reused buffers. Valid until the next call.
+    /// </summary>
+    protected ReadOnlySpan<float> ForwardBatch(ReadOnlySpan<float[]> observations)
+    {
+        if (_plan is null || observations.IsEmpty)
+        {
+            using (Tensor.NoGrad()) return Forward(Batch(observations)).Span;
+        }
+        int d = ObservationDimension;
+        if (_normalized.Length < observations.Length * d) _normalized = new float[observations.Length * d];
+        for (int i = 0; i < observations.Length; i++)
+        {
+            if (observations[i].Length != d)
+                throw new ArgumentException($"Observation {i} has length {observations[i].Length}; expected {d}.", nameof(observations));
+            Normalize(observations[i], _normalized.AsSpan(i * d, d));
+        }
+        return _plan.Run(_normalized.AsSpan(0, observations.Length * d));
+    }
+
+    // (x − mean) / std with the kernels the tensor ops use, row by row as they broadcast, so the
+    // values match Forward's bit for bit.
+    private void Normalize(ReadOnlySpan<float> observation, Span<float> destination)
+    {
+        TensorPrimitives.Subtract(observation, _observationMean.Span, destination);
+        TensorPrimitives.Divide(destination, _observationStd.Span, destination);
     }
 
     /// <summary>Stacks observations into a [B, obsDim] tensor.</summary>

@@ -21,6 +21,35 @@ public class LayerTests
         Assert.Equal([2, 5, 2], layer.Forward(Tensor.Zeros(2, 5, 3)).Shape.ToArray());           // leading axes kept
     }
 
+    [Theory]
+    [InlineData(5, 7)]
+    [InlineData(3, 1)]                                                     // one output: the bias is added as a scalar
+    public void LinearForwardAndGradientsEqualProductPlusBroadcastBiasBitForBit(int rows, int outputs)
+    {
+        var rng = new Rng(outputs);
+        var layer = new Linear(4, outputs, rng);
+        var x = Tensor.Normal(rng, 0f, 1f, rows, 4);
+        x.RequiresGrad = true;
+        var fused = layer.Forward(x);
+        var (dx, dw, db) = Grads(fused.Tanh().Sum());
+        var composed = Tensor.MatMul(x, layer.Weight, transposeA: false, transposeB: true) + layer.Bias!;
+        var (cx, cw, cb) = Grads(composed.Tanh().Sum());
+        Assert.Equal(composed.ToArray(), fused.ToArray());
+        Assert.Equal(cx, dx);
+        Assert.Equal(cw, dw);
+        Assert.Equal(cb, db);
+        // Twice differentiable, as the composed ops are: the gradient penalty's path.
+        var g = Tensor.Gradients(layer.Forward(x).Square().Sum(), [x], createGraph: true)[0];
+        var h = Tensor.Gradients(composed.Square().Sum(), [x], createGraph: true)[0];
+        Assert.Equal(Tensor.Gradients(h.Square().Sum(), [layer.Weight])[0].ToArray(), Tensor.Gradients(g.Square().Sum(), [layer.Weight])[0].ToArray());
+
+        (float[], float[], float[]) Grads(Tensor loss)
+        {
+            var grads = Tensor.Gradients(loss, [x, layer.Weight, layer.Bias!]);
+            return (grads[0].ToArray(), grads[1].ToArray(), grads[2].ToArray());
+        }
+    }
+
     [Fact]
     public void LinearGradientsAreTheHandDerivedOnes()
     {

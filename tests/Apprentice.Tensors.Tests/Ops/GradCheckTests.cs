@@ -156,6 +156,26 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void ConvolutionGradientsWithoutAGraphEqualTheDifferentiableOnesBitForBit()
+    {
+        // Nine images: two groups of the weight gradient's ordered sums.
+        var rng = new Rng(21);
+        var x = Param(rng, -1f, 1f, 9, 2, 7, 6);
+        var w = Param(rng, -1f, 1f, 3, 2, 3, 2);
+        var b = Param(rng, -1f, 1f, 3);
+        var v = Tensor.Uniform(rng, -1f, 1f, 9, 3, 4, 4);
+        Tensor Loss() => (x.Conv2d(w, b, stride: 2, padding: 1) * v).Sum();
+        var plain = Tensor.Gradients(Loss(), [x, w, b]);
+        var differentiable = Tensor.Gradients(Loss(), [x, w, b], createGraph: true);
+        for (int i = 0; i < 3; i++) Assert.Equal(differentiable[i].ToArray(), plain[i].ToArray());
+        // And the forward pass is the composition it stands for: W·unfold(x) + b, per image.
+        var composed = w.Reshape(3, -1).MatMul(x.Im2ColWide(3, 2, stride: 2, padding: 1)) + b.Reshape(3, 1);   // [OC, N·L]
+        var expected = composed.Reshape(3, 9, 16).Transpose(0, 1).Reshape(9, 3, 4, 4).ToArray();
+        var actual = x.Conv2d(w, b, stride: 2, padding: 1).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Fact]
     public void WideUnfoldAndItsAdjointMatchFiniteDifferences()
     {
         // Non-square kernel, stride 2 and padding 1, so windows hang over every edge.

@@ -7,6 +7,25 @@ namespace Apprentice.Tensors.Tests.Ops;
 public class KnownValueTests
 {
     [Fact]
+    public void ComparisonMasksAgreeWithScalarComparisonsOnEveryLane()
+    {
+        // 19 values: two full vector blocks and a scalar tail, with ties, NaN and signed zeros.
+        var values = new float[19];
+        for (int i = 0; i < values.Length; i++) values[i] = (i % 5) - 2f;
+        values[3] = float.NaN;
+        values[17] = float.NaN;
+        values[8] = -0f;
+        var x = Tensor.FromArray(values);
+        foreach (float at in new[] { 0f, 1f, -2f })
+        {
+            Assert.Equal(values.Select(v => v > at ? 1f : 0f), x.Gt(at).ToArray());
+            Assert.Equal(values.Select(v => v >= at ? 1f : 0f), x.Ge(at).ToArray());
+            Assert.Equal(values.Select(v => v < at ? 1f : 0f), x.Lt(at).ToArray());
+            Assert.Equal(values.Select(v => v <= at ? 1f : 0f), x.Le(at).ToArray());
+        }
+    }
+
+    [Fact]
     public void SoftmaxAndLogSoftmaxAreStableAtHugeLogits()
     {
         var logits = Tensor.FromArray([1e4f, -1e4f, 0f, 1e4f], 1, 4);
@@ -71,6 +90,8 @@ public class KnownValueTests
     [InlineData(16, 70, 200)]
     [InlineData(7, 33, 300)]
     [InlineData(24, 2100, 20)]
+    [InlineData(263, 6, 257)]                                              // narrow strips, packing tails in rows and depth
+    [InlineData(97, 17, 9)]
     public void GemmMatchesADoublePrecisionProductForEveryTransposeCase(int m, int n, int k)
     {
         var rng = new Rng(m * 1000 + n * 10 + k);

@@ -1,0 +1,209 @@
+using System.Numerics.Tensors;
+using Apprentice.Tensors.Kernels;
+
+namespace Apprentice.Tensors.Nn;
+
+/// <summary>
+/// A feed-forward network compiled for inference without gradients: each layer writes into a
+/// buffer the plan owns, so after the first call at a given batch size a call allocates nothing.
+/// This is the path policies act through (one observation per call inside rollouts), where the
+/// ordinary <see cref="Module.Forward"/> would allocate a tensor per op.
+/// </summary>
+/// <remarks>
+/// <para>The results are bit-identical to <see cref="Module.Forward"/> under <see cref="Tensor.NoGrad"/>:
+/// every step calls the same kernels in the same order on the same spans (the GEMM, then the bias
+/// added row by row, then the activation over the whole batch, as the tensor ops do).</para>
+/// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
+/// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
+/// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
+/// between calls needs no new plan. It holds buffers, so one plan serves one thread at a time.</para>
+/// </remarks>
+public sealed class InferencePlan
+{
+    private readonly Step[] _steps;
+    private readonly int _maxWidth;
+    private float[] _front = [];
+    private float[] _back = [];
+    private int _rowCapacity;
+
+    private InferencePlan(Step[] steps, int inputSize, int outputSize, int maxWidth)
+    {
+        _steps = steps;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        _maxWidth = maxWidth;
+    }
+
+    /// <summary>Length of one input row.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Length of one output row.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Compiles <paramref name="model"/> for inputs of <paramref name="inputSize"/> features per row.</summary>
+    /// <exception cref="NotSupportedException">The model contains a layer the plan cannot run (see remarks).</exception>
+    public static InferencePlan Create(Module model, int inputSize) =>
+        TryCreate(model, inputSize, out var plan, out var problem) ? plan : throw new NotSupportedException(problem);
+
+    /// <summary>Like <see cref="Create"/>, but returns false (and why) instead of throwing when a layer is not supported.</summary>
+    public static bool TryCreate(Module model, int inputSize, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InferencePlan? plan, out string problem)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        var steps = new List<Step>();
+        int width = inputSize, maxWidth = inputSize;
+        plan = null;
+        if (!Compile(model, steps, ref width, ref maxWidth, out problem)) return false;
+        plan = new InferencePlan([.. steps], inputSize, width, maxWidth);
+        return true;
+    }
+
+    private static bool Compile(Module module, List<Step> steps, ref int width, ref int maxWidth, out string problem)
+    {
+        problem = "";
+        switch (module)
+        {
+            case Sequential sequential:
+                for (int i = 0; i < sequential.Count; i++)
+                    if (!Compile(sequential[i], steps, ref width, ref maxWidth, out problem)) return false;
+                return true;
+            case Linear linear:
+                if (linear.InFeatures != width)
+                {
+                    problem = $"Linear({linear.InFeatures} → {linear.OutFeatures}) receives rows of {width} features.";
+                    return false;
+                }
+                steps.Add(new LinearStep(linear));
+                width = linear.OutFeatures;
+                maxWidth = Math.Max(maxWidth, width);
+                return true;
+            case ReLU: steps.Add(new ActivationStep<ReluKernel>()); return true;
+            case Tanh: steps.Add(new ActivationStep<TanhKernel>()); return true;
+            case Sigmoid: steps.Add(new ActivationStep<SigmoidKernel>()); return true;
+            case Softplus: steps.Add(new ActivationStep<SoftplusKernel>()); return true;
+            case GELU: steps.Add(new GeluStep()); return true;
+            case Identity: return true;
+            default:
+                problem = $"{module.GetType().Name} is not supported by InferencePlan (supported: Linear, ReLU, Tanh, Sigmoid, Softplus, GELU, Identity, Sequential).";
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs the network on <paramref name="input"/> (rows of <see cref="InputSize"/> values, row-major)
+    /// and returns the outputs (rows of <see cref="OutputSize"/>). The span points into the plan's own
+    /// buffer: it is valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<float> Run(ReadOnlySpan<float> input)
+    {
+        if (input.Length == 0 || input.Length % InputSize != 0)
+            throw new ArgumentException($"Expected rows of {InputSize} values; got {input.Length} values.", nameof(input));
+        int rows = input.Length / InputSize;
+        EnsureCapacity(rows);
+        if (input.Overlaps(_front) || input.Overlaps(_back))
+            throw new ArgumentException("The input lies in this plan's own buffers (an earlier Run's output); copy it out first.", nameof(input));
+        ReadOnlySpan<float> x = input;
+        int width = InputSize;
+        float[]? current = null;                     // the buffer holding x; null while x is the caller's input
+        foreach (var step in _steps)
+        {
+            if (step.InPlace)
+            {
+                if (current is null)
+                {
+                    // The caller's input is read-only: the first element-wise step works on a copy.
+                    current = _front;
+                    x.CopyTo(current);
+                }
+                var y = current.AsSpan(0, rows * width);
+                step.Apply(y, y);
+                x = y;
+                continue;
+            }
+            current = current == _front ? _back : _front;
+            width = step.OutputWidth;
+            var output = current.AsSpan(0, rows * width);
+            step.Apply(x, output);
+            x = output;
+        }
+        return x;
+    }
+
+    /// <summary>Runs the network on <paramref name="input"/> and copies the outputs into <paramref name="output"/>.</summary>
+    public void Run(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var result = Run(input);
+        if (output.Length != result.Length)
+            throw new ArgumentException($"Expected an output span of {result.Length} values ({result.Length / OutputSize} rows of {OutputSize}); got {output.Length}.", nameof(output));
+        result.CopyTo(output);
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _rowCapacity) return;
+        _front = new float[rows * _maxWidth];
+        _back = new float[rows * _maxWidth];
+        _rowCapacity = rows;
+    }
+
+    /// <summary>One layer over a batch of rows.</summary>
+    private abstract class Step
+    {
+        /// <summary>Element-wise steps write over their input; the others into the other buffer.</summary>
+        public abstract bool InPlace { get; }
+
+        /// <summary>Row width of the output (for element-wise steps, unused).</summary>
+        public virtual int OutputWidth => 0;
+
+        public abstract void Apply(ReadOnlySpan<float> x, Span<float> y);
+    }
+
+    /// <summary>y = x·Wᵀ + b with the kernels of <see cref="Linear.Forward(Tensor)"/>: one GEMM, then the bias per row.</summary>
+    private sealed class LinearStep(Linear layer) : Step
+    {
+        public override bool InPlace => false;
+        public override int OutputWidth => layer.OutFeatures;
+
+        public override void Apply(ReadOnlySpan<float> x, Span<float> y)
+        {
+            int n = layer.OutFeatures, rows = y.Length / n;
+            Gemm.Multiply(x, layer.Weight.Span, y, rows, n, layer.InFeatures, transA: false, transB: true);
+            if (layer.Bias is null) return;
+            var bias = layer.Bias.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = y.Slice(r * n, n);
+                TensorPrimitives.Add(row, bias, row);
+            }
+        }
+    }
+
+    /// <summary>
+    /// GELU as <see cref="Tensor.Gelu"/> composes it, ½x·(1 + erf(x·(1/√2))), op by op with the same
+    /// kernels and operand order over the whole batch, into a scratch buffer the step keeps.
+    /// </summary>
+    private sealed class GeluStep : Step
+    {
+        private float[] _erf = [];
+
+        public override bool InPlace => true;
+
+        public override void Apply(ReadOnlySpan<float> x, Span<float> y)
+        {
+            if (_erf.Length < x.Length) _erf = new float[x.Length];
+            var t = _erf.AsSpan(0, x.Length);
+            MultiplyKernel.Apply(x, 1f / MathF.Sqrt(2f), t);                   // x · (1/√2)
+            ErfKernel.Apply(t, t);
+            AddKernel.Apply(1f, t, t);                                          // 1 + erf(…)
+            MultiplyKernel.Apply(0.5f, x, y);                                   // ½ · x (y may be x: element-wise)
+            MultiplyKernel.Apply(y, t, y);
+        }
+    }
+
+    /// <summary>An element-wise activation over the whole batch at once, as the tensor op applies it.</summary>
+    private sealed class ActivationStep<TKernel> : Step where TKernel : struct, IUnaryKernel
+    {
+        public override bool InPlace => true;
+        public override void Apply(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);
+    }
+}

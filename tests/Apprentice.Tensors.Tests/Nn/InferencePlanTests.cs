@@ -1,0 +1,104 @@
+using Apprentice.Tensors.Nn;
+using Apprentice.Tensors.Random;
+
+namespace Apprentice.Tensors.Tests.Nn;
+
+public class InferencePlanTests
+{
+    private static Sequential Network(Rng rng) => new(
+        new Linear(5, 16, rng), new ReLU(),
+        new Sequential(new Linear(16, 9, rng), new Tanh(), new Identity()),
+        new Linear(9, 7, rng, bias: false), new Sigmoid(),
+        new Linear(7, 3, rng), new Softplus(), new GELU(),
+        new Linear(3, 1, rng));                                           // a single output: the bias is added as a scalar
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(40)]
+    public void RunEqualsNoGradForwardBitForBit(int rows)
+    {
+        var rng = new Rng(rows);
+        var model = Network(rng);
+        var plan = InferencePlan.Create(model, 5);
+        Assert.Equal((5, 1), (plan.InputSize, plan.OutputSize));
+        var x = Tensor.Normal(rng, 0f, 2f, rows, 5);
+        float[] expected;
+        using (Tensor.NoGrad()) expected = model.Forward(x).ToArray();
+        Assert.Equal(expected, plan.Run(x.Span).ToArray());
+        var output = new float[rows];
+        plan.Run(x.Span, output);
+        Assert.Equal(expected, output);
+    }
+
+    [Fact]
+    public void ActivationFirstDoesNotOverwriteTheInput()
+    {
+        var plan = InferencePlan.Create(new Sequential(new ReLU(), new Linear(2, 2, new Rng(0))), 2);
+        float[] input = [-1f, 2f];
+        plan.Run(input);
+        Assert.Equal([-1f, 2f], input);
+    }
+
+    [Fact]
+    public void ReadsTheCurrentParametersAtEachCall()
+    {
+        var model = Network(new Rng(3));
+        var plan = InferencePlan.Create(model, 5);
+        float[] x = [0.5f, -1f, 2f, 0f, 1f];
+        float before = plan.Run(x)[0];
+        ((Linear)model[^1]).Bias!.AsSpan()[0] += 1f;                      // as an optimiser step or a loaded checkpoint does, in place
+        float after = plan.Run(x)[0];
+        Assert.NotEqual(before, after);
+        using (Tensor.NoGrad()) Assert.Equal(model.Forward(Tensor.FromArray(x, 1, 5)).Item(), after);
+    }
+
+    [Fact]
+    public void RepeatedCallsAllocateNothing()
+    {
+        var rng = new Rng(4);
+        var model = Mlp.Create([17, 64, 64, 6], () => new ReLU(), rng);
+        var plan = InferencePlan.Create(model, 17);
+        var x = Tensor.Normal(rng, 0f, 1f, 1, 17).ToArray();
+        var output = new float[6];
+        Assert.Equal(0, AllocatedPerWindow(() => plan.Run(x, output)));
+    }
+
+    /// <summary>
+    /// Bytes allocated on this thread by 100 calls after 50 warm-up calls (buffers sized, methods
+    /// compiled); the least of three windows, so that a one-off runtime allocation (the JIT
+    /// installing an optimised method) is not mistaken for one per call, which every window would show.
+    /// </summary>
+    internal static long AllocatedPerWindow(Action call)
+    {
+        for (int i = 0; i < 50; i++) call();
+        long least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) call();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
+    }
+
+    [Fact]
+    public void UnsupportedLayersAndBadShapesAreNamed()
+    {
+        var rng = new Rng(5);
+        var withDropout = new Sequential(new Linear(2, 2, rng), new Dropout(0.5f, rng));
+        Assert.False(InferencePlan.TryCreate(withDropout, 2, out var none, out var problem));
+        Assert.Null(none);
+        Assert.Contains("Dropout", problem);
+        Assert.Throws<NotSupportedException>(() => InferencePlan.Create(withDropout, 2));
+        var mismatch = Assert.Throws<NotSupportedException>(() => InferencePlan.Create(new Linear(3, 2, rng), 4));
+        Assert.Contains("4 features", mismatch.Message);
+        var plan = InferencePlan.Create(new Linear(3, 2, rng), 3);
+        Assert.Throws<ArgumentException>(() => plan.Run(new float[4]));
+        Assert.Throws<ArgumentException>(() => plan.Run(new float[3], new float[3]));
+        var square = InferencePlan.Create(new Linear(3, 3, rng), 3);
+        var first = square.Run(new float[] { 1f, 2f, 3f }).ToArray();
+        Assert.Throws<ArgumentException>(() => { _ = square.Run(square.Run(first)); });   // its own output as input
+    }
+}
