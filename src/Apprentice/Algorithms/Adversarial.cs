@@ -66,6 +66,13 @@ public sealed record AdversarialOptions
     /// <summary>Where the penalty is taken; see <see cref="GradientPenaltyTarget"/>.</summary>
     public GradientPenaltyTarget GradientPenaltyAt { get; init; } = GradientPenaltyTarget.Interpolates;
 
+    /// <summary>
+    /// AIRL only: PPO receives the discriminator's logit f − log π(a | s), Fu et al.'s log D − log(1 − D), which
+    /// carries the policy's entropy in the reward, instead of f alone (imitation's choice, which leaves entropy to
+    /// <see cref="PpoOptions.EntropyCoefficient"/>). Off by default, as imitation.
+    /// </summary>
+    public bool AirlLogitReward { get; init; }
+
     /// <summary>When set, the generator starts from behaviour cloning on the demonstrations with these settings (architecture ignored: PPO's is kept).</summary>
     public BcOptions? WarmStart { get; init; }
 

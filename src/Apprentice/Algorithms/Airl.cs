@@ -45,5 +45,5 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
 
     /// <inheritdoc/>
     protected override Tensor GeneratorReward(DiscriminatorBatch batch) =>
-        RewardNet.Forward(batch.Observations, batch.Actions, batch.NextObservations, batch.Dones);
+        Options.AirlLogitReward ? Logits(batch) : RewardNet.Forward(batch.Observations, batch.Actions, batch.NextObservations, batch.Dones);
 }

@@ -177,6 +177,31 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         Assert.True(ok - fallen > 1.0, $"mean g: ok states {ok:F3}, fallen states {fallen:F3}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Airl_gives_ppo_f_or_with_the_option_the_logit_f_minus_log_pi(bool logitReward)
+    {
+        var demos = Demos(Seals, new CartPoleExpert(), episodes: 1, seed: 0);
+        var options = CartPoleOptions(1) with
+        {
+            Ppo = CartPoleOptions(1).Ppo with { Envs = 2, StepsPerEnv = 64, TotalSteps = 128, Minibatches = 2, Epochs = 1 },
+            NormalizeRewards = false, AirlLogitReward = logitReward, DiscriminatorBatchSize = 64,
+        };
+        using var airl = new AirlTrainer<int>(SealsCartPole, demos, options, new Rng(0), NullTrainingLog.Instance);
+        airl.Iterate();
+
+        // The discriminator does not change after the rewards are written, and log π is the one stored at collection.
+        var buffer = airl.Ppo.Rollout;
+        var batch = airl.GeneratorBatch(buffer, Enumerable.Range(0, buffer.Count).ToArray());
+        float[] f;
+        using (Tensor.NoGrad()) f = airl.RewardNet.Forward(batch.Observations, batch.Actions, batch.NextObservations, batch.Dones).ToArray();
+        var logPi = batch.LogProbs.ToArray();
+        var expected = f.Select((v, i) => logitReward ? v - logPi[i] : v).ToArray();
+        Assert.Equal(expected, buffer.Rewards.ToArray());
+        Assert.Contains(logPi, v => v < -0.01f);                                 // the two choices differ
+    }
+
     [Fact]
     public void The_same_seed_gives_the_same_policy_and_discriminator_bit_for_bit()
     {
