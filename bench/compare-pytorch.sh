@@ -82,6 +82,10 @@ done
 if [[ $gemm -eq 1 ]]; then
   echo "GEMM and FMA peak ..." >&2
   run_ours gemm --threads "$(echo $threads | tr ' ' ',')" --out "$out/gemm.jsonl" | tee "$out/gemm.txt" >&2
+  echo "OpenBLAS sgemm ..." >&2
+  echo >> "$out/gemm.txt"
+  OPENBLAS_CORETYPE=SkylakeX "$python" "$repo/bench/openblas_gemm.py" --threads "$(echo $threads | tr ' ' ',')" \
+    --reps "$reps" --rep-seconds "$rep_seconds" | tee -a "$out/gemm.txt" >&2
 fi
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 

@@ -29,11 +29,12 @@ public static class BenchmarkCommand
         var transferSeeds = new Option<int>("--transfer-seeds") { Description = "Runs of the transfer experiment.", DefaultValueFactory = _ => transferDefaults.Seeds };
         var demos = new Option<int>("--demos") { Description = "Expert episodes per run.", DefaultValueFactory = _ => defaults.Demonstrations };
         var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => defaults.EvaluationEpisodes };
+        var gravity = new Option<double>("--target-gravity") { Description = "Gravity of the pendulum the recovered reward is transferred to.", DefaultValueFactory = _ => transferDefaults.TargetGravity };
         var budget = new Option<double>("--budget-scale") { Description = "Multiplies every step budget (1 = the recipes; smaller for a quick look, not for results).", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string?>("--output", "-o") { Description = "Also write the tables as Markdown to this file." };
         var command = new Command("benchmark", "GAIL and AIRL on seals/CartPole, seals/MountainCar and Pendulum from 10 demonstrations (expert-normalised IQM over seeds), and AIRL's reward transferred to a heavier pendulum.")
         {
-            parts, tasks, algorithms, seeds, transferSeeds, demos, episodes, budget, output,
+            parts, tasks, algorithms, seeds, transferSeeds, gravity, demos, episodes, budget, output,
         };
         command.SetAction(parsed =>
         {
@@ -49,7 +50,7 @@ public static class BenchmarkCommand
             };
             var transfer = transferDefaults with
             {
-                Seeds = parsed.GetValue(transferSeeds), Demonstrations = options.Demonstrations, EvaluationEpisodes = options.EvaluationEpisodes,
+                Seeds = parsed.GetValue(transferSeeds), TargetGravity = parsed.GetValue(gravity), Demonstrations = options.Demonstrations, EvaluationEpisodes = options.EvaluationEpisodes,
                 BudgetScale = options.BudgetScale,
             };
             try
@@ -87,7 +88,8 @@ public static class BenchmarkCommand
             {
                 console.MarkupLineInterpolated($"Reward transfer: AIRL on Pendulum (g = {transfer.SourceGravity}), then PPO on its reward at g = {transfer.TargetGravity}; {transfer.Seeds} seeds.");
                 var result = RewardTransfer.Run(transfer, run => console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  seed {run.Seed}: AIRL {run.AirlReturn:F1} at g = {transfer.SourceGravity}, transferred {run.TransferReturn:F1} at g = {transfer.TargetGravity}, {run.Seconds:F0} s")));
+                    $"  seed {run.Seed}: AIRL's policy {run.AirlReturn:F1} at g = {transfer.SourceGravity} and {run.AirlPolicyOnTargetReturn:F1} at g = {transfer.TargetGravity}; " +
+                    $"PPO on its reward at g = {transfer.TargetGravity}: {run.TransferReturn:F1}, {run.Seconds:F0} s")));
                 string line = RewardTransferSummary(result);
                 console.WriteLine(line);
                 report.AppendLine(line);
@@ -107,7 +109,8 @@ public static class BenchmarkCommand
     internal static string RewardTransferSummary(RewardTransferResult result) => string.Create(CultureInfo.InvariantCulture,
         $"Transfer to g = {result.Options.TargetGravity}: PPO on AIRL's recovered reward {result.MeanTransferReturn:F1} " +
         $"(seeds: {string.Join(", ", result.Runs.Select(r => r.TransferReturn.ToString("F1", CultureInfo.InvariantCulture)))}), " +
-        $"expert {result.ExpertReturn:F1}, random {result.RandomReturn:F1}: {100 * result.ExpertFraction:F0}% of the expert's return above random.");
+        $"expert {result.ExpertReturn:F1}, random {result.RandomReturn:F1}: {100 * result.ExpertFraction:F0}% of the expert's return above random " +
+        $"(AIRL's own policy moved unchanged: {result.MeanAirlPolicyOnTargetReturn:F1}).");
 
     private static AdversarialAlgorithm ParseAlgorithm(string name) => name.ToLowerInvariant() switch
     {

@@ -22,8 +22,13 @@ public sealed record RewardTransferOptions
     /// <summary>Gravity of the pendulum the demonstrations and AIRL see (Gymnasium's 10).</summary>
     public double SourceGravity { get; init; } = 10;
 
-    /// <summary>Gravity of the pendulum the recovered reward is transferred to: heavier, so the same torque swings it up more slowly.</summary>
-    public double TargetGravity { get; init; } = 12;
+    /// <summary>
+    /// Gravity of the pendulum the recovered reward is transferred to. 15 by default: measured, AIRL's own policy,
+    /// moved unchanged, no longer swings the pendulum up there (−945 against the expert's −168), while at 12 it still
+    /// did (−170), which made 12 too mild to tell a transferred reward from a transferred policy. At 20 even the
+    /// expert fails (−1306) with the env's 2 N·m of torque.
+    /// </summary>
+    public double TargetGravity { get; init; } = 15;
 
     /// <summary>Independent runs (seeds 0 …): AIRL, then a fresh PPO agent on its reward.</summary>
     public int Seeds { get; init; } = 3;
@@ -53,9 +58,10 @@ public sealed record RewardTransferOptions
 /// <summary>One transfer run.</summary>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="AirlReturn">True return of AIRL's own policy on the source dynamics.</param>
+/// <param name="AirlPolicyOnTargetReturn">The same policy under the target dynamics, unchanged: the control, what transferring the policy instead of the reward gives.</param>
 /// <param name="TransferReturn">True return, under the target dynamics, of a fresh PPO agent trained there on AIRL's recovered reward g(s).</param>
 /// <param name="Seconds">Wall-clock time of the run.</param>
-public sealed record RewardTransferRun(int Seed, double AirlReturn, double TransferReturn, double Seconds);
+public sealed record RewardTransferRun(int Seed, double AirlReturn, double AirlPolicyOnTargetReturn, double TransferReturn, double Seconds);
 
 /// <summary>The transfer experiment's outcome.</summary>
 /// <param name="Options">What ran.</param>
@@ -67,6 +73,9 @@ public sealed record RewardTransferResult(RewardTransferOptions Options, double 
     /// <summary>Mean transferred return.</summary>
     public double MeanTransferReturn => Runs.Average(r => r.TransferReturn);
 
+    /// <summary>Mean return of AIRL's own policies, unchanged, under the target dynamics (the control).</summary>
+    public double MeanAirlPolicyOnTargetReturn => Runs.Average(r => r.AirlPolicyOnTargetReturn);
+
     /// <summary>
     /// The transferred agents' share of the expert's return, measured from random play (returns are negative
     /// costs here, so a plain ratio would reward doing worse): (transfer − random) / (expert − random).
@@ -77,7 +86,7 @@ public sealed record RewardTransferResult(RewardTransferOptions Options, double 
 /// <summary>
 /// AIRL's claim, tested: the state-only reward g it recovers is the task, not the demonstrator's dynamics,
 /// so it still teaches the task when the dynamics change. AIRL learns on Pendulum-v1 from the scripted
-/// expert's demonstrations; a fresh PPO agent then trains on a heavier-gravity pendulum with g(s) as its
+/// expert's demonstrations; a fresh PPO agent then trains on a heavier-gravity pendulum (g = 15) with g(s) as its
 /// only reward, and its true return there is compared with the expert's (which knows the new gravity).
 /// </summary>
 public static class RewardTransfer
@@ -115,19 +124,20 @@ public static class RewardTransfer
                 demos = Transitions.FromTrajectories(Rollouts.Collect(env, new PendulumExpert(options.SourceGravity), SampleUntil.Episodes(options.Demonstrations),
                     new Rng(rolloutSeed), rolloutSeed));
             }
-            double airlReturn;
+            double airlReturn, airlOnTarget;
             BasicRewardNet reward;
             using (var airl = new AirlTrainer<float[]>(source, demos, airlRecipe, new Rng(seed), NullTrainingLog.Instance))
             {
                 airl.Train();
                 airlReturn = Score(source, (IPolicy<float[], float[]>)airl.Policy);
+                airlOnTarget = Score(target, (IPolicy<float[], float[]>)airl.Policy);
                 reward = airl.RecoveredReward;
             }
             var normalizer = new RunningRewardNormalizer();
             using var ppo = new PpoTrainer<float[]>(target, transferPpo, new Rng(1_000 + seed), NullTrainingLog.Instance,
                 buffer => RewriteWithRecoveredReward(reward, normalizer, buffer));
             var policy = ppo.Train();
-            var run = new RewardTransferRun(seed, airlReturn, Score(target, (IPolicy<float[], float[]>)policy), clock.Elapsed.TotalSeconds);
+            var run = new RewardTransferRun(seed, airlReturn, airlOnTarget, Score(target, (IPolicy<float[], float[]>)policy), clock.Elapsed.TotalSeconds);
             runs.Add(run);
             progress?.Invoke(run);
         }

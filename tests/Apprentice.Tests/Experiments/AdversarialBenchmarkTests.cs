@@ -62,7 +62,7 @@ public sealed class AdversarialBenchmarkTests
 
         var run = Assert.Single(result.Runs);
         Assert.True(result.ExpertReturn > result.RandomReturn, $"expert {result.ExpertReturn}, random {result.RandomReturn}");
-        Assert.True(double.IsFinite(run.AirlReturn) && double.IsFinite(run.TransferReturn));
+        Assert.True(double.IsFinite(run.AirlReturn) && double.IsFinite(run.AirlPolicyOnTargetReturn) && double.IsFinite(run.TransferReturn));
         Assert.Equal((run.TransferReturn - result.RandomReturn) / (result.ExpertReturn - result.RandomReturn), result.ExpertFraction, 12);
         Assert.Throws<ArgumentOutOfRangeException>(() => RewardTransfer.Run(new RewardTransferOptions { TargetGravity = -1 }));
     }
