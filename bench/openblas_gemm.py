@@ -4,15 +4,19 @@ The issue's GEMM target is "at least OpenBLAS's SkylakeX kernels": this measures
 run as ours (compare-pytorch.sh calls it right after `gemm`), with the same protocol: warm up,
 calibrate the repetition count to --rep-seconds, report the median of --reps repetitions.
 Run with OPENBLAS_CORETYPE=SkylakeX (Debian's OpenBLAS does not recognise the CPU otherwise).
+OpenBLAS sizes its thread pool when it loads, from OPENBLAS_NUM_THREADS (torch.set_num_threads does
+not reach it), so each thread count runs in a child process started with that variable set.
 """
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import time
-
-import torch
 
 
 def gflops(n: int, threads: int, reps: int, rep_seconds: float) -> float:
+    import torch                                   # only in the child, after OPENBLAS_NUM_THREADS is set
     torch.set_num_threads(threads)
     g = torch.Generator().manual_seed(0)
     a = torch.randn(n, n, generator=g)
@@ -44,13 +48,24 @@ def main() -> None:
     parser.add_argument("--sizes", default="256,512,1024,2048")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--rep-seconds", type=float, default=0.3)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child is not None:                     # one thread count: print one rate per size
+        for n in sizes:
+            print(f"{gflops(n, args.child, args.reps, args.rep_seconds):.1f}")
+        return
     threads = [int(t) for t in args.threads.split(",")]
-    print("OpenBLAS sgemm (torch.matmul, float32) GFLOP/s, wall, median of %d" % args.reps)
+    columns = []
+    for t in threads:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(t), OMP_NUM_THREADS=str(t))
+        out = subprocess.run([sys.executable, __file__, "--child", str(t), "--sizes", args.sizes, "--reps", str(args.reps),
+                              "--rep-seconds", str(args.rep_seconds)], env=env, check=True, capture_output=True, text=True).stdout
+        columns.append([float(x) for x in out.split()])
+    print("OpenBLAS sgemm (torch.matmul, float32) GFLOP/s, wall, median of %d; OPENBLAS_NUM_THREADS per column" % args.reps)
     print("shape".ljust(28) + "".join(f"{t} thread(s)".rjust(18) for t in threads))
-    for n in (int(s) for s in args.sizes.split(",")):
-        row = [gflops(n, t, args.reps, args.rep_seconds) for t in threads]
-        print(f"{n}×{n}×{n}".ljust(28) + "".join(f"{r:18.1f}" for r in row))
+    for i, n in enumerate(sizes):
+        print(f"{n}×{n}×{n}".ljust(28) + "".join(f"{c[i]:18.1f}" for c in columns))
 
 
 if __name__ == "__main__":
