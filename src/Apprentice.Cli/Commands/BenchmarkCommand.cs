@@ -70,9 +70,10 @@ public static class BenchmarkCommand
             {
                 console.MarkupLineInterpolated($"GAIL/AIRL: {string.Join(", ", options.EnvIds)}; {options.Seeds} seeds, {options.Demonstrations} demonstrations, {options.EvaluationEpisodes} evaluation episodes, budget ×{options.BudgetScale}.");
                 var cells = AdversarialBenchmark.Run(options, (cell, run) => console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {AdversarialBenchmark.Name(cell.Algorithm)} {cell.EnvId} seed {run.Seed}: return {run.Return:F1} (random {cell.RandomReturn:F1}, expert {cell.ExpertReturn:F1}), normalised {run.NormalizedScore:F3}, {run.Seconds:F0} s")));
-                var table = new Table().Title("Expert-normalised score (IQM over seeds [[95% bootstrap CI]])")
-                    .AddColumns("task", "algorithm", "env steps", "random", "expert", "returns per seed", "normalised IQM");
+                    $"  {AdversarialBenchmark.Name(cell.Algorithm)} {cell.EnvId} seed {run.Seed}: return {run.Return:F1} (random {cell.RandomReturn:F1}, expert {cell.ExpertReturn:F1}), " +
+                    $"normalised {run.NormalizedScore:F3}; deterministic {run.DeterministicReturn:F1} ({run.DeterministicScore:F3}), {run.Seconds:F0} s")));
+                var table = new Table().Title("Expert-normalised score, sampled actions (IQM over seeds [[95% bootstrap CI]])")
+                    .AddColumns("task", "algorithm", "env steps", "random", "expert", "returns per seed", "normalised IQM", "deterministic IQM");
                 foreach (var cell in cells)
                     table.AddRow([.. new[]
                     {
@@ -80,6 +81,7 @@ public static class BenchmarkCommand
                         cell.RandomReturn.ToString("F1", CultureInfo.InvariantCulture), cell.ExpertReturn.ToString("F1", CultureInfo.InvariantCulture),
                         string.Join(", ", cell.Runs.Select(r => r.Return.ToString("F1", CultureInfo.InvariantCulture))),
                         string.Create(CultureInfo.InvariantCulture, $"{cell.Iqm:F2} [{cell.IqmInterval.Low:F2}, {cell.IqmInterval.High:F2}]"),
+                        cell.DeterministicIqm.ToString("F2", CultureInfo.InvariantCulture),
                     }.Select(Markup.Escape)]);
                 console.Write(table);
                 report.AppendLine(AdversarialBenchmark.Markdown(cells));

@@ -62,10 +62,12 @@ public sealed record AdversarialBenchmarkOptions
 
 /// <summary>One trained policy's result.</summary>
 /// <param name="Seed">The run's seed (demonstrations, weights, rollouts).</param>
-/// <param name="Return">Mean true return of the deterministic policy over the evaluation episodes.</param>
+/// <param name="Return">Mean true return over the evaluation episodes with sampled actions (imitation's protocol).</param>
 /// <param name="NormalizedScore">(Return − random) / (expert − random).</param>
+/// <param name="DeterministicReturn">The same with the most likely action at every step.</param>
+/// <param name="DeterministicScore">(DeterministicReturn − random) / (expert − random).</param>
 /// <param name="Seconds">Wall-clock time of the run, demonstrations and evaluation included.</param>
-public sealed record AdversarialRunResult(int Seed, double Return, double NormalizedScore, double Seconds);
+public sealed record AdversarialRunResult(int Seed, double Return, double NormalizedScore, double DeterministicReturn, double DeterministicScore, double Seconds);
 
 /// <summary>One (task, algorithm) cell of the table.</summary>
 /// <param name="EnvId">The task.</param>
@@ -74,10 +76,11 @@ public sealed record AdversarialRunResult(int Seed, double Return, double Normal
 /// <param name="RandomReturn">Mean return of uniformly random actions on the evaluation episodes.</param>
 /// <param name="ExpertReturn">Mean return of the scripted expert on the evaluation episodes.</param>
 /// <param name="Runs">Per-seed results.</param>
-/// <param name="Iqm">Interquartile mean of the normalised scores.</param>
+/// <param name="Iqm">Interquartile mean of the normalised scores (sampled actions).</param>
 /// <param name="IqmInterval">95% percentile-bootstrap interval of the IQM over seeds.</param>
+/// <param name="DeterministicIqm">Interquartile mean of the deterministic scores.</param>
 public sealed record AdversarialCell(string EnvId, AdversarialAlgorithm Algorithm, int Steps, double RandomReturn, double ExpertReturn,
-    IReadOnlyList<AdversarialRunResult> Runs, double Iqm, ConfidenceInterval IqmInterval);
+    IReadOnlyList<AdversarialRunResult> Runs, double Iqm, ConfidenceInterval IqmInterval, double DeterministicIqm);
 
 /// <summary>
 /// The adversarial-imitation benchmark: GAIL and AIRL from a few expert demonstrations on fixed-horizon
@@ -87,7 +90,10 @@ public sealed record AdversarialCell(string EnvId, AdversarialAlgorithm Algorith
 /// <remarks>
 /// Every number is a function of the options: run r uses seed r for its demonstrations (rollout seeds
 /// 10 000·(r + 1) …), weights and rollouts; evaluation episodes use the fixed seeds 1 000 000 … for the
-/// trained policy, the expert and random play alike.
+/// trained policy, the expert and random play alike. Trained policies act by sampling, as imitation's
+/// benchmark evaluates them (<c>generate_trajectories</c> with <c>deterministic_policy=False</c>): GAIL and
+/// AIRL match the expert's occupancy with a stochastic policy, and its most likely action is a different
+/// policy. The deterministic score is reported beside it.
 /// </remarks>
 public static class AdversarialBenchmark
 {
@@ -165,11 +171,11 @@ public static class AdversarialBenchmark
         Func<int, IEnv<float[], TAction>> makeEnv, IPolicy<float[], TAction> expert, Action<AdversarialCell, AdversarialRunResult>? progress,
         CancellationToken cancellation)
     {
-        var evaluation = new EvaluationOptions { Episodes = options.EvaluationEpisodes, BaseSeed = EvaluationSeed };
-        double Score(IPolicy<float[], TAction> policy)
+        var evaluation = new EvaluationOptions { Episodes = options.EvaluationEpisodes, BaseSeed = EvaluationSeed, Deterministic = false };
+        double Score(IPolicy<float[], TAction> policy, bool deterministic = false)
         {
             using var env = makeEnv(0);
-            return Evaluator.Evaluate(env, policy, evaluation, new Rng(EvaluationSeed)).ReturnMean;
+            return Evaluator.Evaluate(env, policy, evaluation with { Deterministic = deterministic }, new Rng(EvaluationSeed)).ReturnMean;
         }
         double expertReturn = Score(expert);
         double randomReturn;
@@ -191,8 +197,11 @@ public static class AdversarialBenchmark
                 cancellation.ThrowIfCancellationRequested();
                 trainer.Iterate();
             }
-            double score = Score((IPolicy<float[], TAction>)trainer.Policy);
-            var run = new AdversarialRunResult(seed, score, (score - randomReturn) / (expertReturn - randomReturn), clock.Elapsed.TotalSeconds);
+            var policy = (IPolicy<float[], TAction>)trainer.Policy;
+            double sampled = Score(policy), deterministic = Score(policy, deterministic: true);
+            double range = expertReturn - randomReturn;
+            var run = new AdversarialRunResult(seed, sampled, (sampled - randomReturn) / range, deterministic, (deterministic - randomReturn) / range,
+                clock.Elapsed.TotalSeconds);
             runs.Add(run);
             progress?.Invoke(Summarize(envId, algorithm, recipe.Ppo.TotalSteps, randomReturn, expertReturn, runs), run);
         }
@@ -211,12 +220,13 @@ public static class AdversarialBenchmark
         IReadOnlyList<AdversarialRunResult> runs)
     {
         var scores = new double[runs.Count];
-        for (int i = 0; i < scores.Length; i++) scores[i] = runs[i].NormalizedScore;
+        var deterministic = new double[runs.Count];
+        for (int i = 0; i < scores.Length; i++) (scores[i], deterministic[i]) = (runs[i].NormalizedScore, runs[i].DeterministicScore);
         double iqm = Statistics.InterquartileMean(scores);
         var interval = scores.Length > 1
             ? Statistics.Bootstrap(scores, Statistics.InterquartileMean, new Rng(EvaluationSeed))
             : new ConfidenceInterval(iqm, iqm);
-        return new AdversarialCell(envId, algorithm, steps, randomReturn, expertReturn, [.. runs], iqm, interval);
+        return new AdversarialCell(envId, algorithm, steps, randomReturn, expertReturn, [.. runs], iqm, interval, Statistics.InterquartileMean(deterministic));
     }
 
     /// <summary>The table as Markdown: one row per cell, with per-seed returns.</summary>
@@ -225,13 +235,13 @@ public static class AdversarialBenchmark
         ArgumentNullException.ThrowIfNull(cells);
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine("| task | algorithm | env steps | random | expert | returns per seed | normalised IQM [95% CI] |");
-        text.AppendLine("|---|---|---:|---:|---:|---|---:|");
+        text.AppendLine("| task | algorithm | env steps | random | expert | returns per seed | normalised IQM [95% CI] | deterministic IQM |");
+        text.AppendLine("|---|---|---:|---:|---:|---|---:|---:|");
         foreach (var cell in cells)
         {
             var returns = string.Join(", ", cell.Runs.Select(r => r.Return.ToString("F1", c)));
             text.AppendLine(c, $"| {cell.EnvId} | {Name(cell.Algorithm)} | {cell.Steps:N0} | {cell.RandomReturn:F1} | {cell.ExpertReturn:F1} | {returns} | " +
-                $"{cell.Iqm:F2} [{cell.IqmInterval.Low:F2}, {cell.IqmInterval.High:F2}] |");
+                $"{cell.Iqm:F2} [{cell.IqmInterval.Low:F2}, {cell.IqmInterval.High:F2}] | {cell.DeterministicIqm:F2} |");
         }
         return text.ToString();
     }

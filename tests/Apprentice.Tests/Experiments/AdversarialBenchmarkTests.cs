@@ -24,7 +24,11 @@ public sealed class AdversarialBenchmarkTests
         Assert.Equal([0, 1], cell.Runs.Select(r => r.Seed));
         Assert.Equal(cell.Runs, heard);
         foreach (var run in cell.Runs)
+        {
             Assert.Equal((run.Return - cell.RandomReturn) / (cell.ExpertReturn - cell.RandomReturn), run.NormalizedScore, 12);
+            Assert.Equal((run.DeterministicReturn - cell.RandomReturn) / (cell.ExpertReturn - cell.RandomReturn), run.DeterministicScore, 12);
+        }
+        Assert.Equal(Statistics.InterquartileMean(cell.Runs.Select(r => r.DeterministicScore).ToArray()), cell.DeterministicIqm, 12);
         Assert.Equal(Statistics.InterquartileMean(cell.Runs.Select(r => r.NormalizedScore).ToArray()), cell.Iqm, 12);
         Assert.InRange(cell.Iqm, cell.IqmInterval.Low, cell.IqmInterval.High);
         Assert.Contains("| seals/CartPole-v0 | GAIL | 2,048 |", AdversarialBenchmark.Markdown(cells));
