@@ -110,8 +110,8 @@ public static class RewardTransfer
         using (var probe = target(0)) randomReturn = Score(target, new RandomPolicy<float[]>(probe.ActionSpace));
 
         var airlRecipe = AdversarialBenchmark.Recipe("Pendulum-v1", AdversarialAlgorithm.Airl);
-        airlRecipe = airlRecipe with { Ppo = Scaled(airlRecipe.Ppo, options.BudgetScale) };
-        var transferPpo = Scaled(PpoExperts.PendulumOptions with { NormalizeRewards = false }, options.BudgetScale);
+        airlRecipe = airlRecipe with { Ppo = AdversarialBenchmark.Scaled(airlRecipe.Ppo, options.BudgetScale) };
+        var transferPpo = AdversarialBenchmark.Scaled(PpoExperts.PendulumOptions with { NormalizeRewards = false }, options.BudgetScale);
         var runs = new List<RewardTransferRun>();
         for (int seed = 0; seed < options.Seeds; seed++)
         {
@@ -149,11 +149,5 @@ public static class RewardTransfer
     {
         reward.StateRewards(buffer.ObservationTensor()).CopyTo(buffer.Rewards);
         normalizer.Normalize(buffer.Rewards);
-    }
-
-    private static PpoOptions Scaled(PpoOptions ppo, double scale)
-    {
-        int rollout = ppo.Envs * ppo.StepsPerEnv;
-        return ppo with { TotalSteps = Math.Max(1, (int)Math.Round(ppo.TotalSteps * scale / rollout)) * rollout };
     }
 }
