@@ -26,7 +26,20 @@ public sealed class BenchmarkCommandTests : IDisposable
         Assert.DoesNotContain("AIRL", markdown);
     }
 
+    [Fact]
+    public void The_ppo_part_trains_each_recipe_and_prints_its_recent_return()
+    {
+        var (code, output) = CliHarness.Run("benchmark", "--parts", "ppo", "--ppo-seeds", "1", "--budget-scale", "0.001");
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains("PPO CartPole-v1 seed 0: mean of the last 20 training episodes", output);
+        Assert.Contains("after 256 steps (target ≥ 475)", output);                 // one rollout of 8 × 32
+        Assert.Contains("PPO Pendulum-v1 seed 0: mean of the last 20 training episodes", output);
+        Assert.DoesNotContain("GAIL", output);
+    }
+
     [Theory]
+    [InlineData("--ppo-seeds", "0", "--ppo-seeds: expected a positive number of runs; got 0")]
     [InlineData("--parts", "everything", "unknown part 'everything'")]
     [InlineData("--algorithms", "bc", "unknown algorithm 'bc'")]
     [InlineData("--tasks", "CartPole-v1", "No adversarial benchmark recipe for 'CartPole-v1'")]

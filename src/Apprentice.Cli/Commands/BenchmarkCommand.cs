@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Apprentice.Algorithms.Common;
 using Apprentice.Experiments;
+using Apprentice.Experts;
+using Apprentice.Tensors.Random;
 using Apprentice.Tensors.IO;
 using Spectre.Console;
 
@@ -15,26 +18,30 @@ namespace Apprentice.Cli.Commands;
 /// </summary>
 public static class BenchmarkCommand
 {
-    private static readonly string[] Parts = ["adversarial", "transfer"];
+    private static readonly string[] Parts = ["ppo", "adversarial", "transfer"];
+
+    /// <summary>The PPO recipes the issue sets targets for: mean of the last 20 training episodes ≥ 475 and ≥ −250.</summary>
+    private static readonly (string EnvId, double Target)[] PpoTargets = [("CartPole-v1", 475), ("Pendulum-v1", -250)];
 
     /// <summary>Declares the command.</summary>
     public static Command Create(IAnsiConsole console)
     {
         var defaults = new AdversarialBenchmarkOptions();
         var transferDefaults = new RewardTransferOptions();
-        var parts = new Option<string[]>("--parts") { Description = $"What to run: {string.Join(", ", Parts)} (default: both).", AllowMultipleArgumentsPerToken = true };
+        var parts = new Option<string[]>("--parts") { Description = $"What to run: {string.Join(", ", Parts)} (default: all).", AllowMultipleArgumentsPerToken = true };
         var tasks = new Option<string[]>("--tasks") { Description = $"Adversarial tasks (default: {string.Join(", ", AdversarialBenchmark.Tasks)}).", AllowMultipleArgumentsPerToken = true };
         var algorithms = new Option<string[]>("--algorithms") { Description = "gail, airl (default: both).", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int>("--seeds") { Description = "Runs per (task, algorithm).", DefaultValueFactory = _ => defaults.Seeds };
+        var ppoSeeds = new Option<int>("--ppo-seeds") { Description = "Runs of each PPO recipe.", DefaultValueFactory = _ => 3 };
         var transferSeeds = new Option<int>("--transfer-seeds") { Description = "Runs of the transfer experiment.", DefaultValueFactory = _ => transferDefaults.Seeds };
         var demos = new Option<int>("--demos") { Description = "Expert episodes per run.", DefaultValueFactory = _ => defaults.Demonstrations };
         var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => defaults.EvaluationEpisodes };
         var gravity = new Option<double>("--target-gravity") { Description = "Gravity of the pendulum the recovered reward is transferred to.", DefaultValueFactory = _ => transferDefaults.TargetGravity };
         var budget = new Option<double>("--budget-scale") { Description = "Multiplies every step budget (1 = the recipes; smaller for a quick look, not for results).", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string?>("--output", "-o") { Description = "Also write the tables as Markdown to this file." };
-        var command = new Command("benchmark", "GAIL and AIRL on seals/CartPole, seals/MountainCar and Pendulum from 10 demonstrations (expert-normalised IQM over seeds), and AIRL's reward transferred to a heavier pendulum.")
+        var command = new Command("benchmark", "PPO's expert recipes against their targets; GAIL and AIRL on seals/CartPole, seals/MountainCar and Pendulum from 10 demonstrations (expert-normalised IQM over seeds), and AIRL's reward transferred to a heavier pendulum.")
         {
-            parts, tasks, algorithms, seeds, transferSeeds, gravity, demos, episodes, budget, output,
+            parts, tasks, algorithms, seeds, ppoSeeds, transferSeeds, gravity, demos, episodes, budget, output,
         };
         command.SetAction(parsed =>
         {
@@ -59,6 +66,8 @@ public static class BenchmarkCommand
                 transfer.Validate();
             }
             catch (ArgumentException e) { throw new CliException(e.Message.Split(" (Parameter")[0]); }
+            int ppoRuns = parsed.GetValue(ppoSeeds);
+            if (ppoRuns <= 0) throw new CliException($"--ppo-seeds: expected a positive number of runs; got {ppoRuns}.");
             string? file = parsed.GetValue(output);
             if (file is not null && Directory.Exists(file)) throw new CliException($"{file}: is a folder; --output names a Markdown file.");
 
@@ -66,6 +75,27 @@ public static class BenchmarkCommand
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"`apprentice {string.Join(' ', parsed.Tokens.Select(x => x.Value))}` on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
             report.AppendLine();
+            if (chosenParts.Contains("ppo"))
+            {
+                console.MarkupLineInterpolated($"PPO: the expert recipes for CartPole-v1 and Pendulum-v1, {ppoRuns} seeds, budget ×{options.BudgetScale}.");
+                report.AppendLine("| PPO recipe | env steps | mean of the last 20 training episodes, per seed | target |");
+                report.AppendLine("|---|---:|---|---:|");
+                foreach (var (envId, target) in PpoTargets)
+                {
+                    var recipe = PpoExperts.Recipe(envId).WithBudgetScale(options.BudgetScale);
+                    var returns = new List<double>();
+                    for (int seed = 0; seed < ppoRuns; seed++)
+                    {
+                        var runClock = Stopwatch.StartNew();
+                        var expert = PpoExperts.Fit(envId, new Rng(seed), NullTrainingLog.Instance, recipe);
+                        returns.Add(expert.TrainingReturn);
+                        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  PPO {envId} seed {seed}: mean of the last 20 training episodes {expert.TrainingReturn:F1} after {expert.Steps:N0} steps (target ≥ {target}), {runClock.Elapsed.TotalSeconds:F0} s"));
+                    }
+                    report.AppendLine(CultureInfo.InvariantCulture, $"| {envId} | {recipe.TotalSteps:N0} | {string.Join(", ", returns.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))} | ≥ {target} |");
+                }
+                report.AppendLine();
+            }
             if (chosenParts.Contains("adversarial"))
             {
                 console.MarkupLineInterpolated($"GAIL/AIRL: {string.Join(", ", options.EnvIds)}; {options.Seeds} seeds, {options.Demonstrations} demonstrations, {options.EvaluationEpisodes} evaluation episodes, budget ×{options.BudgetScale}.");

@@ -159,7 +159,7 @@ public static class AdversarialBenchmark
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var recipe = Recipe(envId, algorithm);
-        recipe = recipe with { Ppo = Scaled(recipe.Ppo, options.BudgetScale) };
+        recipe = recipe with { Ppo = recipe.Ppo.WithBudgetScale(options.BudgetScale) };
         return EnvRegistry.Default.ActionType(envId) == typeof(int)
             ? RunCell<int>(envId, algorithm, recipe, options, _ => EnvRegistry.Default.MakeDiscrete(envId), ExpertCatalog.Discrete(envId), progress, cancellation)
             : RunCell<float[]>(envId, algorithm, recipe, options, _ => EnvRegistry.Default.MakeContinuous(envId), ExpertCatalog.Continuous(envId), progress, cancellation);
@@ -204,13 +204,6 @@ public static class AdversarialBenchmark
             progress?.Invoke(Summarize(envId, algorithm, recipe.Ppo.TotalSteps, randomReturn, expertReturn, runs), run);
         }
         return Summarize(envId, algorithm, recipe.Ppo.TotalSteps, randomReturn, expertReturn, runs);
-    }
-
-    /// <summary>PPO settings with the step budget multiplied by <paramref name="scale"/>, in whole rounds (at least one).</summary>
-    internal static PpoOptions Scaled(PpoOptions ppo, double scale)
-    {
-        int rollout = ppo.Envs * ppo.StepsPerEnv;
-        return ppo with { TotalSteps = Math.Max(1, (int)Math.Round(ppo.TotalSteps * scale / rollout)) * rollout };
     }
 
     /// <summary>Expert episodes for run <paramref name="seed"/>, on one env copy, as transitions.</summary>

@@ -110,8 +110,8 @@ public static class RewardTransfer
         using (var probe = target(0)) randomReturn = Score(target, new RandomPolicy<float[]>(probe.ActionSpace));
 
         var airlRecipe = AdversarialBenchmark.Recipe("Pendulum-v1", AdversarialAlgorithm.Airl);
-        airlRecipe = airlRecipe with { Ppo = AdversarialBenchmark.Scaled(airlRecipe.Ppo, options.BudgetScale) };
-        var transferPpo = AdversarialBenchmark.Scaled(PpoExperts.PendulumOptions with { NormalizeRewards = false }, options.BudgetScale);
+        airlRecipe = airlRecipe with { Ppo = airlRecipe.Ppo.WithBudgetScale(options.BudgetScale) };
+        var transferPpo = (PpoExperts.PendulumOptions with { NormalizeRewards = false }).WithBudgetScale(options.BudgetScale);
         var runs = new List<RewardTransferRun>();
         for (int seed = 0; seed < options.Seeds; seed++)
         {

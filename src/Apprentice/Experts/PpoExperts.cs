@@ -10,12 +10,12 @@ namespace Apprentice.Experts;
 
 /// <summary>A policy trained by <see cref="PpoExperts"/>, saved and measured.</summary>
 /// <param name="EnvId">The env it was trained on.</param>
-/// <param name="PolicyPath">The saved weights (<see cref="PolicyFile.Load"/> reads them with the manifest beside).</param>
+/// <param name="PolicyPath">The saved weights (<see cref="PolicyFile.Load"/> reads them with the manifest beside); null from <see cref="PpoExperts.Fit"/>, which does not save.</param>
 /// <param name="Policy">The policy itself.</param>
 /// <param name="Steps">Env steps trained.</param>
 /// <param name="TrainingReturn">Mean env return of the last 20 training episodes (stochastic actions).</param>
 /// <param name="EvaluationReturn">Mean return of the deterministic policy over the episodes of <see cref="PpoExperts.Evaluation"/>.</param>
-public sealed record PpoExpert(string EnvId, string PolicyPath, MlpPolicy Policy, int Steps, double TrainingReturn, double EvaluationReturn);
+public sealed record PpoExpert(string EnvId, string? PolicyPath, MlpPolicy Policy, int Steps, double TrainingReturn, double EvaluationReturn);
 
 /// <summary>
 /// Neural experts trained with PPO on the classic-control envs, with settings measured to solve them,
@@ -112,6 +112,20 @@ public static class PpoExperts
             : Train<float[]>(envId, path, options, rng, log, _ => EnvRegistry.Default.MakeContinuous(envId));
     }
 
+    /// <summary>
+    /// Trains and evaluates an expert as <see cref="Train(string, string, Rng, ITrainingLog, PpoOptions?)"/> does, without
+    /// saving it (<see cref="PpoExpert.PolicyPath"/> is null): how <c>apprentice benchmark</c> checks the recipes.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No recipe for <paramref name="envId"/>.</exception>
+    public static PpoExpert Fit(string envId, Rng rng, ITrainingLog log, PpoOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        options ??= Recipe(envId);
+        return EnvRegistry.Default.ActionType(envId) == typeof(int)
+            ? Train<int>(envId, null, options, rng, log, _ => EnvRegistry.Default.MakeDiscrete(envId))
+            : Train<float[]>(envId, null, options, rng, log, _ => EnvRegistry.Default.MakeContinuous(envId));
+    }
+
     private static PpoExpert TrainInto(string folder, string envId, PpoOptions? options, Rng rng, ITrainingLog log)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -119,7 +133,7 @@ public static class PpoExperts
         return Train(envId, Path.Combine(folder, DefaultFileName(envId)), rng, log, options);
     }
 
-    private static PpoExpert Train<TAction>(string envId, string path, PpoOptions options, Rng rng, ITrainingLog log, Func<int, IEnv<float[], TAction>> makeEnv)
+    private static PpoExpert Train<TAction>(string envId, string? path, PpoOptions options, Rng rng, ITrainingLog log, Func<int, IEnv<float[], TAction>> makeEnv)
     {
         using var trainer = new PpoTrainer<TAction>(makeEnv, options, rng, log);
         var policy = trainer.Train();
@@ -129,6 +143,7 @@ public static class PpoExperts
         using var env = makeEnv(0);
         double evaluationReturn = Evaluator.Evaluate(env, (IPolicy<float[], TAction>)policy, Evaluation, rng).ReturnMean;
 
+        if (path is null) return new PpoExpert(envId, null, policy, trainer.Steps, trainingReturn, evaluationReturn);
         PolicyFile.Save(policy, path, new Dictionary<string, string>
         {
             ["env_id"] = envId,

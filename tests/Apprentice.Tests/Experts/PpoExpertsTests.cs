@@ -20,9 +20,9 @@ public sealed class PpoExpertsTests
             Assert.Equal(Path.Combine(folder, "pendulum-v1.safetensors"), expert.PolicyPath);
             Assert.Equal(2048, expert.Steps);
             Assert.InRange(expert.EvaluationReturn, -2000, 0);                 // Pendulum pays at most 0 per step, about −16.3 at worst
-            var loaded = PolicyFile.LoadContinuous(expert.PolicyPath);
+            var loaded = PolicyFile.LoadContinuous(expert.PolicyPath!);
             Assert.Equal(((ContinuousPolicy)expert.Policy).ObservationMean.ToArray(), loaded.ObservationMean.ToArray());
-            Assert.Contains("\"evaluation_return\"", File.ReadAllText(PolicyFile.ManifestPath(expert.PolicyPath)));
+            Assert.Contains("\"evaluation_return\"", File.ReadAllText(PolicyFile.ManifestPath(expert.PolicyPath!)));
         }
         finally
         {
