@@ -124,13 +124,16 @@ public sealed record PpoOptions
     /// <summary>Collect-and-update rounds: <see cref="TotalSteps"/> / <see cref="BatchSize"/>, rounded down (as CleanRL).</summary>
     public int Iterations => TotalSteps / BatchSize;
 
-    /// <summary>These settings with <see cref="TotalSteps"/> multiplied by <paramref name="scale"/>, in whole rollouts (at least one): quick trials of a recipe.</summary>
+    /// <summary>
+    /// These settings with <see cref="TotalSteps"/> multiplied by <paramref name="scale"/>, in whole rollouts, rounded down
+    /// as training rounds them (so a budget is never exceeded) but at least one: quick trials of a recipe.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not finite and positive.</exception>
     public PpoOptions WithBudgetScale(double scale)
     {
         if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), $"Expected a finite positive scale; got {scale}.");
         int rollout = Envs * StepsPerEnv;
-        return this with { TotalSteps = Math.Max(1, (int)Math.Round(TotalSteps * scale / rollout)) * rollout };
+        return this with { TotalSteps = Math.Max(1, (int)Math.Floor(TotalSteps * scale / rollout + 1e-9)) * rollout };
     }
 
     /// <summary>Throws on settings that cannot train, naming the setting and the value found.</summary>

@@ -22,6 +22,19 @@ public sealed class PpoTests
     };
 
     [Fact]
+    public void A_scaled_budget_is_whole_rollouts_never_more_than_asked_and_at_least_one()
+    {
+        var recipe = new PpoOptions { TotalSteps = 100_000, Envs = 8, StepsPerEnv = 32 };
+        Assert.Equal(99_840, recipe.WithBudgetScale(1).TotalSteps);                // as training rounds it: 390 rollouts of 256
+        Assert.Equal(recipe.Iterations, recipe.WithBudgetScale(1).Iterations);
+        Assert.Equal(49_920, recipe.WithBudgetScale(0.5).TotalSteps);
+        Assert.Equal(256, recipe.WithBudgetScale(1e-6).TotalSteps);
+        Assert.Equal(2048, new PpoOptions { TotalSteps = 204_800, Envs = 8, StepsPerEnv = 256 }.WithBudgetScale(0.01).TotalSteps);
+        Assert.Throws<ArgumentOutOfRangeException>(() => recipe.WithBudgetScale(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => recipe.WithBudgetScale(double.NaN));
+    }
+
+    [Fact]
     public void Learns_cartpole_far_above_a_random_policy()
     {
         // Stable-Baselines3 zoo's CartPole settings; a random policy averages about 22. With half the
