@@ -51,9 +51,9 @@ public sealed record AdversarialOptions
 
     /// <summary>
     /// Standardise the reward net's inputs by running statistics of the discriminator's training batches
-    /// (imitation's <c>RunningNorm</c> input layer). On by default: without it, features of very different
-    /// scales (a cart's velocity beside a pole's angle) saturate the tanh layers and the discriminator
-    /// separates expert from generator by whichever feature is largest.
+    /// (imitation's <c>RunningNorm</c> input layer), so features of very different scales (a cart's velocity
+    /// beside a pole's angle) enter the tanh layers alike. On by default, as imitation. Measured on seals/CartPole
+    /// with the default discriminator steps, it made no difference there (both reach 500 on seeds 0–4).
     /// </summary>
     public bool NormalizeRewardInputs { get; init; } = true;
 
