@@ -22,6 +22,13 @@ internal static unsafe class Gemm
 {
     private const int MR = 6;           // rows of the micro-tile
     private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
+
+    /// <summary>
+    /// Depth of one run of sums: each element of C is summed over k in runs of this many terms
+    /// (fused multiply-adds in order from zero), the runs' sums then added in order. Kernels that
+    /// must round as this GEMM does (the direct convolution) follow the same runs.
+    /// </summary>
+    internal const int PanelDepth = KC;
     private const int MC = 96;          // rows of A packed at once (multiple of MR)
     private const int NC = 2048;        // columns of B packed at once
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing

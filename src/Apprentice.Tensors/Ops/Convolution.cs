@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
 
@@ -97,11 +98,15 @@ public sealed partial class Tensor
         var y = Output([batch, outChannels, w.OutH, w.OutW], zeroed: false);
         long work = (long)batch * outChannels * positions * w.PatchSize;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
-        // One window buffer per thread, taken here (an arena serves only its own thread); padding
-        // positions are never written by the unfold, so the zeros they start with last.
-        var windows = new Tensor[threads];
-        for (int t = 0; t < threads; t++) windows[t] = Output([w.PatchSize, positions], zeroed: w.Padding > 0);
-        var images = new ConvImages(this, weight, bias, y, windows, w, batch, threads);
+        bool direct = DirectConvolution.Fits(w, outChannels);
+        // One buffer per thread, taken here (an arena serves only its own thread): the image's
+        // stride phases for the direct kernel, else its window columns (padding positions are
+        // never written by the unfold, so the zeros they start with last).
+        var buffers = new Tensor[threads];
+        for (int t = 0; t < threads; t++)
+            buffers[t] = direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, positions], zeroed: w.Padding > 0);
+        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
+        var images = new ConvImages(this, weight, taps, bias, y, buffers, w, batch, threads);
         if (threads == 1) images.Run(0);
         else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, images.Run);
         Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
@@ -231,22 +236,32 @@ public sealed partial class Tensor
         return dx;
     }
 
-    /// <summary>The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread.</summary>
-    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? bias, Tensor y, Tensor[] windows, Window w, int batch, int threads)
+    /// <summary>
+    /// The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread: by the
+    /// direct kernel when <paramref name="taps"/> (the weight, tap-major) is given, else by
+    /// unfolding each image and one product.
+    /// </summary>
+    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? taps, Tensor? bias, Tensor y, Tensor[] buffers, Window w, int batch, int threads)
     {
-        public void Run(int thread)
+        public unsafe void Run(int thread)
         {
             int perThread = (batch + threads - 1) / threads;
             int first = thread * perThread, last = Math.Min(batch, first + perThread);
             int outChannels = weight._shape[0], positions = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width;
             var image = x.Span;
-            var cols = windows[thread].AsSpan();
+            var buffer = buffers[thread].AsSpan();
             var output = y.AsSpan();
+            int* offsets = stackalloc int[taps is null ? 0 : w.PatchSize];
+            if (taps is not null) DirectConvolution.TapOffsets(w, offsets);
             for (int b = first; b < last; b++)
             {
-                UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
                 var slice = output.Slice(b * outChannels * positions, outChannels * positions);
-                Gemm.Multiply(weight.Span, cols, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+                if (taps is not null) DirectConvolution.Image(image.Slice(b * imageSize, imageSize), buffer, taps.Span, offsets, slice, w, outChannels);
+                else
+                {
+                    UnfoldWide(image.Slice(b * imageSize, imageSize), buffer, 1, w);
+                    Gemm.Multiply(weight.Span, buffer, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+                }
                 if (bias is null) continue;
                 var values = bias.Span;
                 for (int o = 0; o < outChannels; o++)
@@ -320,33 +335,56 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Unfold (image → zeroed cols) or fold (cols added into image) in the [C·kh·kw, N·L] layout.
-    /// For one kernel tap (ch, ky, kx) and one output row, the pixels read are one image row at
-    /// stride <see cref="Window.Stride"/>; the output columns [lo, hi) whose pixel lies inside the
-    /// image are computed once per tap, so the inner loop has no bounds tests.
+    /// Walks the image row by row: a row is first split into its <see cref="Window.Stride"/> phases
+    /// (pixels ix ≡ p mod stride, side by side), so that every kernel tap (ky, kx) that reads the
+    /// row reads a contiguous run of one phase, a plain vector copy (or add) instead of a strided
+    /// scalar one. The output columns [lo, hi) whose pixel lies inside the image are computed per
+    /// tap, so the inner copy has no bounds tests. Folding gathers the row into its phases, adds
+    /// the taps in (ky, kx) order, as a tap-major walk would, and scatters the row back, so each
+    /// pixel receives the same additions in the same order.
     /// </summary>
     private static unsafe void WalkWindowsWide(float* image, float* cols, int batch, Window w, bool fold)
     {
         int l = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width, s = w.Stride;
+        int phaseLength = (w.Width + s - 1) / s;
         long rowLength = (long)batch * l;
-        for (int ch = 0; ch < w.Channels; ch++)
-            for (int ky = 0; ky < w.KernelH; ky++)
-                for (int kx = 0; kx < w.KernelW; kx++)
+        float* phases = stackalloc float[s * phaseLength];
+        for (int b = 0; b < batch; b++)
+            for (int ch = 0; ch < w.Channels; ch++)
+                for (int iy = 0; iy < w.Height; iy++)
                 {
-                    float* row = cols + ((ch * w.KernelH + ky) * w.KernelW + kx) * rowLength;
-                    int shift = kx - w.Padding;                                       // ix = ox·s + shift
-                    int lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
-                    int hi = w.Width - 1 - shift < 0 ? 0 : Math.Min(w.OutW, (w.Width - 1 - shift) / s + 1);
-                    if (hi <= lo) continue;
-                    for (int b = 0; b < batch; b++)
-                        for (int oy = 0; oy < w.OutH; oy++)
+                    float* line = image + (long)b * imageSize + (ch * w.Height + iy) * w.Width;
+                    if (s > 1) DirectConvolution.Deinterleave(line, phases, w.Width, s, phaseLength, scatter: false);
+                    bool touched = false;
+                    for (int ky = 0; ky < w.KernelH; ky++)
+                    {
+                        int t = iy + w.Padding - ky;                                 // = oy·s
+                        if (t < 0 || t % s != 0 || t / s >= w.OutH) continue;
+                        int oy = t / s;
+                        for (int kx = 0; kx < w.KernelW; kx++)
                         {
-                            int iy = oy * s + ky - w.Padding;
-                            if ((uint)iy >= (uint)w.Height) continue;
-                            float* src = image + (long)b * imageSize + (ch * w.Height + iy) * w.Width + shift;
-                            float* dst = row + (long)b * l + oy * w.OutW;
-                            if (fold) for (int ox = lo; ox < hi; ox++) src[ox * s] += dst[ox];
-                            else for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * s];
+                            int shift = kx - w.Padding;                              // ix = ox·s + shift
+                            int lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
+                            int hi = w.Width - 1 - shift < 0 ? 0 : Math.Min(w.OutW, (w.Width - 1 - shift) / s + 1);
+                            if (hi <= lo) continue;
+                            int ix0 = lo * s + shift;
+                            float* pixels = s == 1 ? line + ix0 : phases + ix0 % s * phaseLength + ix0 / s;
+                            float* run = cols + ((ch * w.KernelH + ky) * w.KernelW + kx) * rowLength + (long)b * l + oy * w.OutW + lo;
+                            if (fold) AddRun(run, pixels, hi - lo);
+                            else new ReadOnlySpan<float>(pixels, hi - lo).CopyTo(new Span<float>(run, hi - lo));
+                            touched = true;
                         }
+                    }
+                    if (fold && touched && s > 1) DirectConvolution.Deinterleave(line, phases, w.Width, s, phaseLength, scatter: true);
                 }
+    }
+
+    // target[i] += source[i] for i < n: each element one addition, so vector width does not change the sums.
+    private static unsafe void AddRun(float* source, float* target, int n)
+    {
+        int i = 0;
+        for (; i + Vector256<float>.Count <= n; i += Vector256<float>.Count)
+            (Vector256.Load(target + i) + Vector256.Load(source + i)).Store(target + i);
+        for (; i < n; i++) target[i] += source[i];
     }
 }

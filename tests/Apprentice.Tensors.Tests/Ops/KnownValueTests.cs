@@ -196,6 +196,24 @@ public class KnownValueTests
         Assert.Equal([5f, 8f, 6f, 9f], pooled.ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 3, 20, 23, 8, 10, 1)]      // 300 taps: two runs of sums; rows of 14 outputs: two overlapping vectors
+    [InlineData(2, 2, 21, 40, 16, 5, 2)]      // stride 2, rows of 18 outputs: three vectors, the last pair repeated
+    [InlineData(2, 3, 44, 44, 8, 7, 3)]       // stride 3, rows of 13 outputs
+    public void DirectConvolutionEqualsUnfoldTimesWeightBitForBit(int batch, int channels, int height, int width, int outChannels, int kernel, int stride)
+    {
+        var rng = new Rng(31);
+        var x = Tensor.Uniform(rng, -1f, 1f, batch, channels, height, width);
+        var w = Tensor.Uniform(rng, -1f, 1f, outChannels, channels, kernel, kernel);
+        var b = Tensor.Uniform(rng, -1f, 1f, outChannels);
+        var window = new Window(channels, height, width, kernel, kernel, stride, 0);
+        Assert.True(DirectConvolution.Fits(window, outChannels));                       // the case under test takes the direct kernel
+        int positions = window.OutH * window.OutW;
+        var composed = w.Reshape(outChannels, -1).MatMul(x.Im2ColWide(kernel, kernel, stride)) + b.Reshape(outChannels, 1);   // [OC, N·L]
+        var expected = composed.Reshape(outChannels, batch, positions).Transpose(0, 1).ToArray();
+        Assert.Equal(expected, x.Conv2d(w, b, stride).ToArray());
+    }
+
     [Fact]
     public void BroadcastingFollowsNumpyRulesAndRejectsMismatches()
     {
