@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Apprentice.Tensors.Kernels;
 
@@ -19,9 +20,14 @@ internal static unsafe class DirectConvolution
     private const int Rows = 8;             // out channels per kernel call
     private const int MaxTaps = 4096;       // the tap offsets live on the stack
 
-    /// <summary>Whether the direct kernel handles this geometry: no padding, out channels in blocks of 8, output rows at least a vector wide.</summary>
+    /// <summary>
+    /// Whether the direct kernels handle this geometry: no padding, out channels in blocks of 8,
+    /// output rows at least a vector wide, and an image's product large enough that
+    /// <see cref="Gemm"/> would sum it blockwise (the sums these kernels reproduce).
+    /// </summary>
     public static bool Fits(Window w, int outChannels) =>
-        Vector256.IsHardwareAccelerated && w.Padding == 0 && outChannels % Rows == 0 && w.OutW >= Lanes && w.PatchSize <= MaxTaps;
+        Avx.IsSupported && Vector256.IsHardwareAccelerated && w.Padding == 0 && outChannels % Rows == 0 && w.OutW >= Lanes && w.PatchSize <= MaxTaps
+        && Gemm.IsBlocked(outChannels, w.OutH * w.OutW, w.PatchSize);
 
     private static int PhaseLength(Window w) => (w.Width + w.Stride - 1) / w.Stride;
 
@@ -127,6 +133,100 @@ internal static unsafe class DirectConvolution
         }
         va.Store(output + a);
         vb.Store(output + b);
+    }
+
+    /// <summary>
+    /// The weight gradient of one image, dY_b·unfold(x_b)ᵀ: [OC, L] × [C, H, W] → [OC, C·kh·kw],
+    /// overwritten. Vectorised along a kernel row: for one window position, the taps kx = 0…kw−1
+    /// of one (ch, ky) read kw contiguous pixels, so a (masked) vector load gives up to 8 taps, and
+    /// 8 out channels' gradients are broadcast against it. Each value is summed over the positions
+    /// in order as <see cref="Gemm"/> sums the product (runs of <see cref="Gemm.PanelDepth"/>), so
+    /// the results are bit-identical to multiplying by the unfolded image.
+    /// </summary>
+    public static void WeightGradient(ReadOnlySpan<float> image, ReadOnlySpan<float> gradient, Span<float> target, Window w, int outChannels)
+    {
+        int positions = w.OutH * w.OutW, patch = w.PatchSize;
+        int segments = (w.KernelW + Lanes - 1) / Lanes, units = w.Channels * w.KernelH * segments;
+        fixed (float* pi = image, pg = gradient, pt = target)
+        {
+            for (int o = 0; o < outChannels; o += Rows)
+                for (int u = 0; u < units; u += 2)
+                {
+                    int v = Math.Min(u + 1, units - 1);          // an odd last unit is paired with itself
+                    for (int t = 0; t < positions; t += Gemm.PanelDepth)
+                        WeightKernel(pi, pg + (long)o * positions, positions, w, segments, u, v, t, Math.Min(positions, t + Gemm.PanelDepth),
+                            pt + (long)o * patch, patch, accumulate: t > 0);
+                }
+        }
+    }
+
+    /// <summary>
+    /// 8 out channels × two units (a unit: up to 8 taps kx of one (ch, ky)), summed over positions
+    /// [first, end): stored, or added to what the target holds (a later run of positions).
+    /// </summary>
+    private static void WeightKernel(float* image, float* gradient, int ldg, Window w, int segments, int u, int v, int first, int end, float* target, int ldt, bool accumulate)
+    {
+        var maskU = UnitMask(w, segments, u, out int pixelU, out int tapU);
+        var maskV = UnitMask(w, segments, v, out int pixelV, out int tapV);
+        Vector256<float> c0a = default, c1a = default, c2a = default, c3a = default, c4a = default, c5a = default, c6a = default, c7a = default;
+        Vector256<float> c0b = default, c1b = default, c2b = default, c3b = default, c4b = default, c5b = default, c6b = default, c7b = default;
+        int oy = first / w.OutW, ox = first % w.OutW, s = w.Stride;
+        for (int p = first; p < end; p++)
+        {
+            int at = oy * s * w.Width + ox * s;
+            var xa = Avx.MaskLoad(image + pixelU + at, maskU);   // masked: lanes past the kernel row may lie past the image
+            var xb = Avx.MaskLoad(image + pixelV + at, maskV);
+            float* g = gradient + p;
+            Vector256<float> m;
+            m = Vector256.Create(g[0]); c0a = Vector256.FusedMultiplyAdd(m, xa, c0a); c0b = Vector256.FusedMultiplyAdd(m, xb, c0b);
+            m = Vector256.Create(g[ldg]); c1a = Vector256.FusedMultiplyAdd(m, xa, c1a); c1b = Vector256.FusedMultiplyAdd(m, xb, c1b);
+            m = Vector256.Create(g[2 * ldg]); c2a = Vector256.FusedMultiplyAdd(m, xa, c2a); c2b = Vector256.FusedMultiplyAdd(m, xb, c2b);
+            m = Vector256.Create(g[3 * ldg]); c3a = Vector256.FusedMultiplyAdd(m, xa, c3a); c3b = Vector256.FusedMultiplyAdd(m, xb, c3b);
+            m = Vector256.Create(g[4 * ldg]); c4a = Vector256.FusedMultiplyAdd(m, xa, c4a); c4b = Vector256.FusedMultiplyAdd(m, xb, c4b);
+            m = Vector256.Create(g[5 * ldg]); c5a = Vector256.FusedMultiplyAdd(m, xa, c5a); c5b = Vector256.FusedMultiplyAdd(m, xb, c5b);
+            m = Vector256.Create(g[6 * ldg]); c6a = Vector256.FusedMultiplyAdd(m, xa, c6a); c6b = Vector256.FusedMultiplyAdd(m, xb, c6b);
+            m = Vector256.Create(g[7 * ldg]); c7a = Vector256.FusedMultiplyAdd(m, xa, c7a); c7b = Vector256.FusedMultiplyAdd(m, xb, c7b);
+            if (++ox == w.OutW)
+            {
+                ox = 0;
+                oy++;
+            }
+        }
+        StoreMasked(target, tapU, tapV, maskU, maskV, c0a, c0b, accumulate);
+        StoreMasked(target + ldt, tapU, tapV, maskU, maskV, c1a, c1b, accumulate);
+        StoreMasked(target + 2 * ldt, tapU, tapV, maskU, maskV, c2a, c2b, accumulate);
+        StoreMasked(target + 3 * ldt, tapU, tapV, maskU, maskV, c3a, c3b, accumulate);
+        StoreMasked(target + 4 * ldt, tapU, tapV, maskU, maskV, c4a, c4b, accumulate);
+        StoreMasked(target + 5 * ldt, tapU, tapV, maskU, maskV, c5a, c5b, accumulate);
+        StoreMasked(target + 6 * ldt, tapU, tapV, maskU, maskV, c6a, c6b, accumulate);
+        StoreMasked(target + 7 * ldt, tapU, tapV, maskU, maskV, c7a, c7b, accumulate);
+    }
+
+    // Unit u = (ch·kh + ky)·segments + segment: its lanes (taps kx inside the kernel row), its
+    // first pixel (window position 0) and its first tap (the target column).
+    private static Vector256<float> UnitMask(Window w, int segments, int u, out int pixel, out int tap)
+    {
+        int row = u / segments, kx = u % segments * Lanes;                 // row = ch·kh + ky
+        int ch = row / w.KernelH, ky = row % w.KernelH;
+        pixel = (ch * w.Height + ky) * w.Width + kx;
+        tap = row * w.KernelW + kx;
+        int lanes = Math.Min(Lanes, w.KernelW - kx);
+        return Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(lanes)).AsSingle();
+    }
+
+    // As Store, through the units' masks: both old values are read before either store.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreMasked(float* target, int a, int b, Vector256<float> maskA, Vector256<float> maskB, Vector256<float> va, Vector256<float> vb, bool accumulate)
+    {
+        if (accumulate)
+        {
+            var oldA = Avx.MaskLoad(target + a, maskA);
+            var oldB = Avx.MaskLoad(target + b, maskB);
+            va += oldA;
+            vb += oldB;
+        }
+        Avx.MaskStore(target + a, maskA, va);
+        Avx.MaskStore(target + b, maskB, vb);
     }
 
     /// <summary>A row's pixels into its stride phases (phase p holds pixels p, p + s, p + 2s, … at p·phaseLength), or back.</summary>

@@ -41,6 +41,12 @@ internal static unsafe class Gemm
     private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;   // two vectors wide
 
     /// <summary>
+    /// Whether an m×n×k product takes the packed, blocked path, whose sums
+    /// <see cref="PanelDepth"/> describes (small products are summed another way).
+    /// </summary>
+    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MR;
+
+    /// <summary>
     /// C[m×n] = op(A)·op(B), overwriting C. A is m×k (k×m when <paramref name="transA"/>), B is
     /// k×n (n×k when <paramref name="transB"/>), all dense row-major. <paramref name="maxThreads"/>
     /// overrides <see cref="MaxThreads"/> when positive (tests use it to compare thread counts).
@@ -56,7 +62,7 @@ internal static unsafe class Gemm
             return;
         }
         long work = (long)m * n * k;
-        if (work <= DirectLimit || m < MR)          // a few rows (single-observation inference) never repay packing B
+        if (!IsBlocked(m, n, k))                    // a few rows (single-observation inference) never repay packing B
         {
             Direct(a, b, c, m, n, k, transA, transB);
             return;

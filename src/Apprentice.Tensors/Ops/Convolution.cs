@@ -168,7 +168,8 @@ public sealed partial class Tensor
     }
 
     // dW without a graph: each group's images unfolded one at a time into a buffer that stays in
-    // cache, their products summed in order; groups run on threads, their sums added in order.
+    // cache (or, where the direct kernel fits, read in place), their products summed in order;
+    // groups run on threads, their sums added in order.
     private static Tensor ConvWeightGradient(Tensor x, Tensor dy, Tensor weight, Window w)
     {
         int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
@@ -177,7 +178,8 @@ public sealed partial class Tensor
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, groups) : 1;
         var scratch = new (Tensor Cols, Tensor Product)[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
+        bool direct = DirectConvolution.Fits(w, outChannels);                 // then no window buffer
+        for (int t = 0; t < threads; t++) scratch[t] = (Output([direct ? 0 : patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
         int imageSize = w.Channels * w.Height * w.Width;
         void Run(int thread)
         {
@@ -191,9 +193,13 @@ public sealed partial class Tensor
                 var sum = sums.Slice(g * size, size);
                 for (int b = g * ConvGradientGroup; b < Math.Min(batch, (g + 1) * ConvGradientGroup); b++)
                 {
-                    UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
                     var target = b == g * ConvGradientGroup ? sum : product;
-                    Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                    if (direct) DirectConvolution.WeightGradient(image.Slice(b * imageSize, imageSize), gradient.Slice(b * outChannels * positions, outChannels * positions), target, w, outChannels);
+                    else
+                    {
+                        UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
+                        Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                    }
                     if (b > g * ConvGradientGroup) AddKernel.Apply(sum, product, sum);
                 }
             }
