@@ -229,6 +229,90 @@ internal static unsafe class DirectConvolution
         Avx.MaskStore(target + b, maskB, vb);
     }
 
+    /// <summary>
+    /// Whether <see cref="InputGradient"/> handles this geometry: as <see cref="Fits"/>, with the
+    /// out channels (the sums' depth) in one run and Wᵀ·dY_b large enough to be summed blockwise.
+    /// </summary>
+    public static bool FitsInputGradient(Window w, int outChannels) =>
+        Fits(w, outChannels) && outChannels <= Gemm.PanelDepth && Gemm.IsBlocked(w.PatchSize, w.OutH * w.OutW, outChannels);
+
+    /// <summary>
+    /// The input gradient of one image, fold(Wᵀ·dY_b): weight [OC, C·kh·kw], gradient [OC, L] →
+    /// pixels [C, H, W], added to what they hold; <paramref name="phases"/> is scratch of
+    /// <see cref="PhasesSize"/> floats. For one tap and output row, the window column values
+    /// (Σ over out channels, in order, as the product sums them) are computed a vector of outputs
+    /// at a time and added straight into the row's stride phase, taps in (ky, kx) order as the
+    /// fold adds them; so the sums are bit-identical to the product and fold.
+    /// </summary>
+    public static void InputGradient(ReadOnlySpan<float> weight, ReadOnlySpan<float> gradient, Span<float> pixels, Span<float> phases, Window w, int outChannels)
+    {
+        int s = w.Stride, length = PhaseLength(w), positions = w.OutH * w.OutW, patch = w.PatchSize;
+        fixed (float* pw = weight, pg = gradient, px = pixels, pp = phases)
+        {
+            for (int line = 0; line < w.Channels * w.Height; line++)
+                Deinterleave(px + line * w.Width, pp + line * s * length, w.Width, s, length, scatter: false);
+            int vectors = (w.OutW + Lanes - 1) / Lanes;
+            for (int ch = 0; ch < w.Channels; ch++)
+                for (int ky = 0; ky < w.KernelH; ky++)
+                    for (int oy = 0; oy < w.OutH; oy++)
+                    {
+                        float* row = pp + (ch * w.Height + oy * s + ky) * s * length;
+                        for (int kx = 0; kx < w.KernelW; kx += 4)
+                        {
+                            int tap = (ch * w.KernelH + ky) * w.KernelW + kx;
+                            // Pairs of vectors from the row's end, so the last vector, which overlaps
+                            // its neighbour, is in the same pair (its additions are made once).
+                            for (int v = vectors; v > 0; v -= 2)
+                            {
+                                int b = Math.Min((v - 1) * Lanes, w.OutW - Lanes), a = Math.Max(v - 2, 0) * Lanes;
+                                InputKernel(pw + tap, patch, pg + oy * w.OutW, positions, outChannels, a, b, Math.Min(4, w.KernelW - kx), row, kx, s, length);
+                            }
+                        }
+                    }
+            for (int line = 0; line < w.Channels * w.Height; line++)
+                Deinterleave(px + line * w.Width, pp + line * s * length, w.Width, s, length, scatter: true);
+        }
+    }
+
+    /// <summary>
+    /// Up to 4 taps (kx … kx + count − 1 of one kernel row) × two vectors of a row's outputs
+    /// (columns a and b): Σ over out channels of W·dY, then added into the taps' pixels.
+    /// </summary>
+    private static void InputKernel(float* weight, int ldw, float* gradient, int ldg, int outChannels, int a, int b, int count, float* row, int kx, int s, int length)
+    {
+        Vector256<float> t0a = default, t1a = default, t2a = default, t3a = default;
+        Vector256<float> t0b = default, t1b = default, t2b = default, t3b = default;
+        int j1 = Math.Min(1, count - 1), j2 = Math.Min(2, count - 1), j3 = Math.Min(3, count - 1);   // taps past count repeat the last, unused
+        for (int o = 0; o < outChannels; o++)
+        {
+            float* g = gradient + (long)o * ldg;
+            var ga = Vector256.Load(g + a);
+            var gb = Vector256.Load(g + b);
+            float* k = weight + (long)o * ldw;
+            Vector256<float> m;
+            m = Vector256.Create(k[0]); t0a = Vector256.FusedMultiplyAdd(m, ga, t0a); t0b = Vector256.FusedMultiplyAdd(m, gb, t0b);
+            m = Vector256.Create(k[j1]); t1a = Vector256.FusedMultiplyAdd(m, ga, t1a); t1b = Vector256.FusedMultiplyAdd(m, gb, t1b);
+            m = Vector256.Create(k[j2]); t2a = Vector256.FusedMultiplyAdd(m, ga, t2a); t2b = Vector256.FusedMultiplyAdd(m, gb, t2b);
+            m = Vector256.Create(k[j3]); t3a = Vector256.FusedMultiplyAdd(m, ga, t3a); t3b = Vector256.FusedMultiplyAdd(m, gb, t3b);
+        }
+        AddTap(row, kx, s, length, a, b, t0a, t0b);
+        if (count > 1) AddTap(row, kx + 1, s, length, a, b, t1a, t1b);
+        if (count > 2) AddTap(row, kx + 2, s, length, a, b, t2a, t2b);
+        if (count > 3) AddTap(row, kx + 3, s, length, a, b, t3a, t3b);
+    }
+
+    // Tap kx's window values for outputs a… and b… added into their pixels (ox·s + kx, in phase
+    // kx mod s): both old values read before either store, so overlapping columns get one addition.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTap(float* row, int kx, int s, int length, int a, int b, Vector256<float> va, Vector256<float> vb)
+    {
+        float* phase = row + kx % s * length + kx / s;
+        var oldA = Vector256.Load(phase + a);
+        var oldB = Vector256.Load(phase + b);
+        (oldA + va).Store(phase + a);
+        (oldB + vb).Store(phase + b);
+    }
+
     /// <summary>A row's pixels into its stride phases (phase p holds pixels p, p + s, p + 2s, … at p·phaseLength), or back.</summary>
     public static void Deinterleave(float* line, float* phases, int width, int s, int phaseLength, bool scatter)
     {
