@@ -222,26 +222,19 @@ public sealed partial class Tensor
         var dx = Output([.. x._shape]);
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
-        bool direct = DirectConvolution.FitsInputGradient(w, outChannels);   // then the image's stride phases, not its windows
         var scratch = new Tensor[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([patch, positions], zeroed: false);
+        for (int t = 0; t < threads; t++) scratch[t] = Output([patch, positions], zeroed: false);
         int imageSize = w.Channels * w.Height * w.Width;
         void Run(int thread)
         {
-            var buffer = scratch[thread].AsSpan();
+            var cols = scratch[thread].AsSpan();
             var gradient = dy.Span;
             var pixels = dx.AsSpan();
             int perThread = (batch + threads - 1) / threads;
             for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
             {
-                var image = pixels.Slice(b * imageSize, imageSize);
-                var slice = gradient.Slice(b * outChannels * positions, outChannels * positions);
-                if (direct) DirectConvolution.InputGradient(weight.Span, slice, image, buffer, w, outChannels);
-                else
-                {
-                    Gemm.Multiply(weight.Span, slice, buffer, patch, positions, outChannels, true, false, maxThreads: 1);
-                    FoldWide(buffer, image, 1, w);
-                }
+                Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
+                FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
             }
         }
         if (threads == 1) Run(0);
