@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
 
@@ -341,56 +340,33 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Unfold (image → zeroed cols) or fold (cols added into image) in the [C·kh·kw, N·L] layout.
-    /// Walks the image row by row: a row is first split into its <see cref="Window.Stride"/> phases
-    /// (pixels ix ≡ p mod stride, side by side), so that every kernel tap (ky, kx) that reads the
-    /// row reads a contiguous run of one phase, a plain vector copy (or add) instead of a strided
-    /// scalar one. The output columns [lo, hi) whose pixel lies inside the image are computed per
-    /// tap, so the inner copy has no bounds tests. Folding gathers the row into its phases, adds
-    /// the taps in (ky, kx) order, as a tap-major walk would, and scatters the row back, so each
-    /// pixel receives the same additions in the same order.
+    /// For one kernel tap (ch, ky, kx) and one output row, the pixels read are one image row at
+    /// stride <see cref="Window.Stride"/>; the output columns [lo, hi) whose pixel lies inside the
+    /// image are computed once per tap, so the inner loop has no bounds tests.
     /// </summary>
     private static unsafe void WalkWindowsWide(float* image, float* cols, int batch, Window w, bool fold)
     {
         int l = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width, s = w.Stride;
-        int phaseLength = (w.Width + s - 1) / s;
         long rowLength = (long)batch * l;
-        float* phases = stackalloc float[s * phaseLength];
-        for (int b = 0; b < batch; b++)
-            for (int ch = 0; ch < w.Channels; ch++)
-                for (int iy = 0; iy < w.Height; iy++)
+        for (int ch = 0; ch < w.Channels; ch++)
+            for (int ky = 0; ky < w.KernelH; ky++)
+                for (int kx = 0; kx < w.KernelW; kx++)
                 {
-                    float* line = image + (long)b * imageSize + (ch * w.Height + iy) * w.Width;
-                    if (s > 1) DirectConvolution.Deinterleave(line, phases, w.Width, s, phaseLength, scatter: false);
-                    bool touched = false;
-                    for (int ky = 0; ky < w.KernelH; ky++)
-                    {
-                        int t = iy + w.Padding - ky;                                 // = oy·s
-                        if (t < 0 || t % s != 0 || t / s >= w.OutH) continue;
-                        int oy = t / s;
-                        for (int kx = 0; kx < w.KernelW; kx++)
+                    float* row = cols + ((ch * w.KernelH + ky) * w.KernelW + kx) * rowLength;
+                    int shift = kx - w.Padding;                                       // ix = ox·s + shift
+                    int lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
+                    int hi = w.Width - 1 - shift < 0 ? 0 : Math.Min(w.OutW, (w.Width - 1 - shift) / s + 1);
+                    if (hi <= lo) continue;
+                    for (int b = 0; b < batch; b++)
+                        for (int oy = 0; oy < w.OutH; oy++)
                         {
-                            int shift = kx - w.Padding;                              // ix = ox·s + shift
-                            int lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
-                            int hi = w.Width - 1 - shift < 0 ? 0 : Math.Min(w.OutW, (w.Width - 1 - shift) / s + 1);
-                            if (hi <= lo) continue;
-                            int ix0 = lo * s + shift;
-                            float* pixels = s == 1 ? line + ix0 : phases + ix0 % s * phaseLength + ix0 / s;
-                            float* run = cols + ((ch * w.KernelH + ky) * w.KernelW + kx) * rowLength + (long)b * l + oy * w.OutW + lo;
-                            if (fold) AddRun(run, pixels, hi - lo);
-                            else new ReadOnlySpan<float>(pixels, hi - lo).CopyTo(new Span<float>(run, hi - lo));
-                            touched = true;
+                            int iy = oy * s + ky - w.Padding;
+                            if ((uint)iy >= (uint)w.Height) continue;
+                            float* src = image + (long)b * imageSize + (ch * w.Height + iy) * w.Width + shift;
+                            float* dst = row + (long)b * l + oy * w.OutW;
+                            if (fold) for (int ox = lo; ox < hi; ox++) src[ox * s] += dst[ox];
+                            else for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * s];
                         }
-                    }
-                    if (fold && touched && s > 1) DirectConvolution.Deinterleave(line, phases, w.Width, s, phaseLength, scatter: true);
                 }
-    }
-
-    // target[i] += source[i] for i < n: each element one addition, so vector width does not change the sums.
-    private static unsafe void AddRun(float* source, float* target, int n)
-    {
-        int i = 0;
-        for (; i + Vector256<float>.Count <= n; i += Vector256<float>.Count)
-            (Vector256.Load(target + i) + Vector256.Load(source + i)).Store(target + i);
-        for (; i < n; i++) target[i] += source[i];
     }
 }
