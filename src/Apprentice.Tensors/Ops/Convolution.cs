@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
 
@@ -114,7 +115,9 @@ public sealed partial class Tensor
         {
             Tensor? dx = null, dw = null, db = null;
             if (bias is not null && bias.RequiresGrad)
-                db = dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1);
+                db = GradMode.IsEnabled
+                    ? dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1)
+                    : ConvBiasGradient(dy, batch, outChannels, positions);
             if (GradMode.IsEnabled)
             {
                 // Differentiable rules (a gradient penalty through the convolution): W and the
@@ -129,6 +132,25 @@ public sealed partial class Tensor
             }
             return bias is null ? [dx, dw] : [dx, dw, db];
         });
+    }
+
+    // dB without a graph: the same row sums as the differentiable rule, whose transpose is a
+    // general strided copy; here each image's channel row is one block copy into the out
+    // channel's row, then summed as Sum(1) sums it, so the result is the same bit for bit.
+    private static Tensor ConvBiasGradient(Tensor dy, int batch, int outChannels, int positions)
+    {
+        var rows = Output([outChannels, batch * positions], zeroed: false);
+        var db = Output([outChannels], zeroed: false);
+        var from = dy.Span;
+        var to = rows.AsSpan();
+        var sums = db.AsSpan();
+        for (int o = 0; o < outChannels; o++)
+        {
+            var row = to.Slice(o * batch * positions, batch * positions);
+            for (int b = 0; b < batch; b++) from.Slice((b * outChannels + o) * positions, positions).CopyTo(row.Slice(b * positions, positions));
+            sums[o] = TensorPrimitives.Sum(row);
+        }
+        return db;
     }
 
     /// <summary>Images per group whose weight gradients are summed in order; the groups' sums are then added in order. Fixed, so the sums do not depend on the thread count.</summary>
