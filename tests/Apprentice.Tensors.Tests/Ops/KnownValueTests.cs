@@ -215,6 +215,20 @@ public class KnownValueTests
     }
 
     [Fact]
+    public void ReluGradientWithoutAGraphEqualsTheDifferentiableOneBitForBit()
+    {
+        // 21 values: two vector blocks and a scalar tail; zeros, NaN and negative upstream gradients (signed zero products).
+        var x = Tensor.FromArray([1f, -1f, 0f, -0f, float.NaN, 2f, -3f, 0.5f, 4f, -4f, 0f, 1f, -2f, 3f, float.PositiveInfinity, -1f, 0.25f, -0.25f, 7f, 0f, -7f], 21).AsParameter();
+        var v = Tensor.FromArray([-1f, 2f, -3f, 4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, float.NaN], 21);
+        Tensor Loss() => (x.Relu() * v).Sum();
+        var plain = Tensor.Gradients(Loss(), [x])[0].ToArray();
+        var differentiable = Tensor.Gradients(Loss(), [x], createGraph: true)[0].ToArray();
+        Assert.Equal(differentiable.Select(BitConverter.SingleToInt32Bits), plain.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(-1f, plain[0]);
+        Assert.Equal(0f, plain[1]);
+    }
+
+    [Fact]
     public void BroadcastingFollowsNumpyRulesAndRejectsMismatches()
     {
         var a = Tensor.FromArray([1f, 2f, 3f], 3, 1);
