@@ -78,9 +78,11 @@ public sealed partial class Tensor
     /// optional bias [OC] → [N, OC, OH, OW].
     /// </summary>
     /// <remarks>
-    /// The forward pass unfolds one image at a time into a [C·kh·kw, OH·OW] buffer that stays in
-    /// cache and multiplies W by it straight into that image's [OC, OH·OW] slice of the output (the
-    /// NCHW layout, so no permute): the whole batch's windows are never materialised. Images go to
+    /// The forward pass computes one image at a time straight into its [OC, OH·OW] slice of the
+    /// output (the NCHW layout, so no permute): without padding, with out channels in blocks of 8,
+    /// by <see cref="DirectConvolution"/>, which reads the pixels in place; otherwise by unfolding
+    /// the image into a [C·kh·kw, OH·OW] buffer that stays in cache and multiplying W by it. Both
+    /// give the same bits, and the whole batch's windows are never materialised. Images go to
     /// threads in fixed contiguous ranges, each image computed by one thread, so results do not
     /// depend on the thread count. The backward rules are those of the composition
     /// <c>W·<see cref="Im2ColWide"/>(x) + b</c> (written with differentiable ops, so the convolution
