@@ -229,6 +229,40 @@ internal static unsafe class DirectConvolution
         Avx.MaskStore(target + b, maskB, vb);
     }
 
+    /// <summary>
+    /// Adds one image's window columns [C·kh·kw, L] back into its pixels [C, H, W] (the fold, for
+    /// geometries that <see cref="Fits"/>); <paramref name="phases"/> is scratch of
+    /// <see cref="PhasesSize"/> floats. In the stride phases a tap's pixels for one output row
+    /// are contiguous, so each tap and row is one vector add (the last vector masked) instead of a
+    /// strided scalar one; taps are added in the fold's order, so the sums are the same bits.
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> cols, Span<float> pixels, Span<float> phases, Window w)
+    {
+        int s = w.Stride, length = PhaseLength(w), positions = w.OutH * w.OutW;
+        var tail = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(w.OutW % Lanes)).AsSingle();
+        int whole = w.OutW / Lanes * Lanes;
+        fixed (float* pc = cols, px = pixels, pp = phases)
+        {
+            for (int line = 0; line < w.Channels * w.Height; line++)
+                Deinterleave(px + line * w.Width, pp + line * s * length, w.Width, s, length, scatter: false);
+            for (int ch = 0, tap = 0; ch < w.Channels; ch++)
+                for (int ky = 0; ky < w.KernelH; ky++)
+                    for (int kx = 0; kx < w.KernelW; kx++, tap++)
+                    {
+                        float* run = pc + (long)tap * positions;
+                        float* phase = pp + ((ch * w.Height + ky) * s + kx % s) * length + kx / s;
+                        for (int oy = 0; oy < w.OutH; oy++, run += w.OutW, phase += s * s * length)
+                        {
+                            int i = 0;
+                            for (; i < whole; i += Lanes) (Vector256.Load(phase + i) + Vector256.Load(run + i)).Store(phase + i);
+                            if (i < w.OutW) Avx.MaskStore(phase + i, tail, Avx.MaskLoad(phase + i, tail) + Avx.MaskLoad(run + i, tail));
+                        }
+                    }
+            for (int line = 0; line < w.Channels * w.Height; line++)
+                Deinterleave(px + line * w.Width, pp + line * s * length, w.Width, s, length, scatter: true);
+        }
+    }
+
     /// <summary>A row's pixels into its stride phases (phase p holds pixels p, p + s, p + 2s, … at p·phaseLength), or back.</summary>
     public static void Deinterleave(float* line, float* phases, int width, int s, int phaseLength, bool scatter)
     {

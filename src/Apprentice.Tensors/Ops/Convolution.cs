@@ -245,19 +245,22 @@ public sealed partial class Tensor
         var dx = Output([.. x._shape]);
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
-        var scratch = new Tensor[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = Output([patch, positions], zeroed: false);
+        bool direct = DirectConvolution.Fits(w, outChannels);                 // then the fold goes through the image's stride phases
+        var scratch = new (Tensor Cols, Tensor Phases)[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: false), Output([direct ? DirectConvolution.PhasesSize(w) : 0], zeroed: false));
         int imageSize = w.Channels * w.Height * w.Width;
         void Run(int thread)
         {
-            var cols = scratch[thread].AsSpan();
+            var cols = scratch[thread].Cols.AsSpan();
+            var phases = scratch[thread].Phases.AsSpan();
             var gradient = dy.Span;
             var pixels = dx.AsSpan();
             int perThread = (batch + threads - 1) / threads;
             for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
             {
                 Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
-                FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
+                if (direct) DirectConvolution.Fold(cols, pixels.Slice(b * imageSize, imageSize), phases, w);
+                else FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
             }
         }
         if (threads == 1) Run(0);

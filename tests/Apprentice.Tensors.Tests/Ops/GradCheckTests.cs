@@ -180,9 +180,10 @@ public class GradCheckTests
     [InlineData(2, 3, 9, 1)]       // kernel rows of 9 taps: two vectors each, the second masked; 1144 positions: two runs of sums
     [InlineData(1, 3, 7, 3)]       // three (channel, row) units: the last paired with itself
     [InlineData(3, 5, 5, 2)]
-    public void DirectWeightGradientEqualsTheDifferentiableOneBitForBit(int channels, int kernelH, int kernelW, int stride)
+    public void DirectConvolutionGradientsEqualTheDifferentiableOnesBitForBit(int channels, int kernelH, int kernelW, int stride)
     {
-        // No padding and 8 out channels: the direct kernels. Nine images: two groups of the ordered sums.
+        // No padding and 8 out channels: the direct weight gradient and the fold through stride phases.
+        // Nine images: two groups of the ordered sums.
         var rng = new Rng(22);
         var x = Param(rng, -1f, 1f, 9, channels, 24 * stride, 60);
         var w = Param(rng, -1f, 1f, 8, channels, kernelH, kernelW);
