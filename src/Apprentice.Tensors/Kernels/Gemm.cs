@@ -22,6 +22,13 @@ internal static unsafe class Gemm
 {
     private const int MR = 6;           // rows of the micro-tile
     private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
+
+    /// <summary>
+    /// Depth of one run of sums: each element of C is summed over k in runs of this many terms
+    /// (fused multiply-adds in order from zero), the runs' sums then added in order. Kernels that
+    /// must round as this GEMM does (the direct convolution) follow the same runs.
+    /// </summary>
+    internal const int PanelDepth = KC;
     private const int MC = 96;          // rows of A packed at once (multiple of MR)
     private const int NC = 2048;        // columns of B packed at once
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing
@@ -32,6 +39,12 @@ internal static unsafe class Gemm
     internal static readonly int MaxThreads = ReadThreadSetting();
 
     private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;   // two vectors wide
+
+    /// <summary>
+    /// Whether an m×n×k product takes the packed, blocked path, whose sums
+    /// <see cref="PanelDepth"/> describes (small products are summed another way).
+    /// </summary>
+    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MR;
 
     /// <summary>
     /// C[m×n] = op(A)·op(B), overwriting C. A is m×k (k×m when <paramref name="transA"/>), B is
@@ -49,7 +62,7 @@ internal static unsafe class Gemm
             return;
         }
         long work = (long)m * n * k;
-        if (work <= DirectLimit || m < MR)          // a few rows (single-observation inference) never repay packing B
+        if (!IsBlocked(m, n, k))                    // a few rows (single-observation inference) never repay packing B
         {
             Direct(a, b, c, m, n, k, transA, transB);
             return;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
 
@@ -77,9 +78,11 @@ public sealed partial class Tensor
     /// optional bias [OC] → [N, OC, OH, OW].
     /// </summary>
     /// <remarks>
-    /// The forward pass unfolds one image at a time into a [C·kh·kw, OH·OW] buffer that stays in
-    /// cache and multiplies W by it straight into that image's [OC, OH·OW] slice of the output (the
-    /// NCHW layout, so no permute): the whole batch's windows are never materialised. Images go to
+    /// The forward pass computes one image at a time straight into its [OC, OH·OW] slice of the
+    /// output (the NCHW layout, so no permute): without padding, with out channels in blocks of 8,
+    /// by <see cref="DirectConvolution"/>, which reads the pixels in place; otherwise by unfolding
+    /// the image into a [C·kh·kw, OH·OW] buffer that stays in cache and multiplying W by it. Both
+    /// give the same bits, and the whole batch's windows are never materialised. Images go to
     /// threads in fixed contiguous ranges, each image computed by one thread, so results do not
     /// depend on the thread count. The backward rules are those of the composition
     /// <c>W·<see cref="Im2ColWide"/>(x) + b</c> (written with differentiable ops, so the convolution
@@ -97,11 +100,15 @@ public sealed partial class Tensor
         var y = Output([batch, outChannels, w.OutH, w.OutW], zeroed: false);
         long work = (long)batch * outChannels * positions * w.PatchSize;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
-        // One window buffer per thread, taken here (an arena serves only its own thread); padding
-        // positions are never written by the unfold, so the zeros they start with last.
-        var windows = new Tensor[threads];
-        for (int t = 0; t < threads; t++) windows[t] = Output([w.PatchSize, positions], zeroed: w.Padding > 0);
-        var images = new ConvImages(this, weight, bias, y, windows, w, batch, threads);
+        bool direct = DirectConvolution.Fits(w, outChannels);
+        // One buffer per thread, taken here (an arena serves only its own thread): the image's
+        // stride phases for the direct kernel, else its window columns (padding positions are
+        // never written by the unfold, so the zeros they start with last).
+        var buffers = new Tensor[threads];
+        for (int t = 0; t < threads; t++)
+            buffers[t] = direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, positions], zeroed: w.Padding > 0);
+        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
+        var images = new ConvImages(this, weight, taps, bias, y, buffers, w, batch, threads);
         if (threads == 1) images.Run(0);
         else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, images.Run);
         Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
@@ -110,7 +117,9 @@ public sealed partial class Tensor
         {
             Tensor? dx = null, dw = null, db = null;
             if (bias is not null && bias.RequiresGrad)
-                db = dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1);
+                db = GradMode.IsEnabled
+                    ? dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1)
+                    : ConvBiasGradient(dy, batch, outChannels, positions);
             if (GradMode.IsEnabled)
             {
                 // Differentiable rules (a gradient penalty through the convolution): W and the
@@ -125,6 +134,25 @@ public sealed partial class Tensor
             }
             return bias is null ? [dx, dw] : [dx, dw, db];
         });
+    }
+
+    // dB without a graph: the same row sums as the differentiable rule, whose transpose is a
+    // general strided copy; here each image's channel row is one block copy into the out
+    // channel's row, then summed as Sum(1) sums it, so the result is the same bit for bit.
+    private static Tensor ConvBiasGradient(Tensor dy, int batch, int outChannels, int positions)
+    {
+        var rows = Output([outChannels, batch * positions], zeroed: false);
+        var db = Output([outChannels], zeroed: false);
+        var from = dy.Span;
+        var to = rows.AsSpan();
+        var sums = db.AsSpan();
+        for (int o = 0; o < outChannels; o++)
+        {
+            var row = to.Slice(o * batch * positions, batch * positions);
+            for (int b = 0; b < batch; b++) from.Slice((b * outChannels + o) * positions, positions).CopyTo(row.Slice(b * positions, positions));
+            sums[o] = TensorPrimitives.Sum(row);
+        }
+        return db;
     }
 
     /// <summary>Images per group whose weight gradients are summed in order; the groups' sums are then added in order. Fixed, so the sums do not depend on the thread count.</summary>
@@ -163,7 +191,8 @@ public sealed partial class Tensor
     }
 
     // dW without a graph: each group's images unfolded one at a time into a buffer that stays in
-    // cache, their products summed in order; groups run on threads, their sums added in order.
+    // cache (or, where the direct kernel fits, read in place), their products summed in order;
+    // groups run on threads, their sums added in order.
     private static Tensor ConvWeightGradient(Tensor x, Tensor dy, Tensor weight, Window w)
     {
         int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
@@ -172,7 +201,8 @@ public sealed partial class Tensor
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, groups) : 1;
         var scratch = new (Tensor Cols, Tensor Product)[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
+        bool direct = DirectConvolution.Fits(w, outChannels);                 // then no window buffer
+        for (int t = 0; t < threads; t++) scratch[t] = (Output([direct ? 0 : patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
         int imageSize = w.Channels * w.Height * w.Width;
         void Run(int thread)
         {
@@ -186,9 +216,13 @@ public sealed partial class Tensor
                 var sum = sums.Slice(g * size, size);
                 for (int b = g * ConvGradientGroup; b < Math.Min(batch, (g + 1) * ConvGradientGroup); b++)
                 {
-                    UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
                     var target = b == g * ConvGradientGroup ? sum : product;
-                    Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                    if (direct) DirectConvolution.WeightGradient(image.Slice(b * imageSize, imageSize), gradient.Slice(b * outChannels * positions, outChannels * positions), target, w, outChannels);
+                    else
+                    {
+                        UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
+                        Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                    }
                     if (b > g * ConvGradientGroup) AddKernel.Apply(sum, product, sum);
                 }
             }
@@ -211,19 +245,22 @@ public sealed partial class Tensor
         var dx = Output([.. x._shape]);
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
-        var scratch = new Tensor[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = Output([patch, positions], zeroed: false);
+        bool direct = DirectConvolution.Fits(w, outChannels);                 // then the fold goes through the image's stride phases
+        var scratch = new (Tensor Cols, Tensor Phases)[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: false), Output([direct ? DirectConvolution.PhasesSize(w) : 0], zeroed: false));
         int imageSize = w.Channels * w.Height * w.Width;
         void Run(int thread)
         {
-            var cols = scratch[thread].AsSpan();
+            var cols = scratch[thread].Cols.AsSpan();
+            var phases = scratch[thread].Phases.AsSpan();
             var gradient = dy.Span;
             var pixels = dx.AsSpan();
             int perThread = (batch + threads - 1) / threads;
             for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
             {
                 Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
-                FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
+                if (direct) DirectConvolution.Fold(cols, pixels.Slice(b * imageSize, imageSize), phases, w);
+                else FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
             }
         }
         if (threads == 1) Run(0);
@@ -231,22 +268,32 @@ public sealed partial class Tensor
         return dx;
     }
 
-    /// <summary>The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread.</summary>
-    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? bias, Tensor y, Tensor[] windows, Window w, int batch, int threads)
+    /// <summary>
+    /// The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread: by the
+    /// direct kernel when <paramref name="taps"/> (the weight, tap-major) is given, else by
+    /// unfolding each image and one product.
+    /// </summary>
+    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? taps, Tensor? bias, Tensor y, Tensor[] buffers, Window w, int batch, int threads)
     {
-        public void Run(int thread)
+        public unsafe void Run(int thread)
         {
             int perThread = (batch + threads - 1) / threads;
             int first = thread * perThread, last = Math.Min(batch, first + perThread);
             int outChannels = weight._shape[0], positions = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width;
             var image = x.Span;
-            var cols = windows[thread].AsSpan();
+            var buffer = buffers[thread].AsSpan();
             var output = y.AsSpan();
+            int* offsets = stackalloc int[taps is null ? 0 : w.PatchSize];
+            if (taps is not null) DirectConvolution.TapOffsets(w, offsets);
             for (int b = first; b < last; b++)
             {
-                UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
                 var slice = output.Slice(b * outChannels * positions, outChannels * positions);
-                Gemm.Multiply(weight.Span, cols, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+                if (taps is not null) DirectConvolution.Image(image.Slice(b * imageSize, imageSize), buffer, taps.Span, offsets, slice, w, outChannels);
+                else
+                {
+                    UnfoldWide(image.Slice(b * imageSize, imageSize), buffer, 1, w);
+                    Gemm.Multiply(weight.Span, buffer, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+                }
                 if (bias is null) continue;
                 var values = bias.Span;
                 for (int o = 0; o < outChannels; o++)

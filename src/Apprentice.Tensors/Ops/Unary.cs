@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
 
 namespace Apprentice.Tensors;
@@ -41,7 +43,29 @@ public sealed partial class Tensor
     }
 
     /// <summary>max(x, 0); the gradient at 0 is 0, as in PyTorch.</summary>
-    public Tensor Relu() => Record(Elementwise.Map<ReluKernel>(this), "relu", this, dy => [dy * Gt(0f)]);
+    public Tensor Relu() => Record(Elementwise.Map<ReluKernel>(this), "relu", this, dy => [GradMode.IsEnabled ? dy * Gt(0f) : ReluGradient(dy)]);
+
+    // dy · [x > 0] in one pass, without the mask tensor: the same products (by 1 or 0) as the
+    // differentiable rule, so the same bits, NaN and signed zeros included.
+    private Tensor ReluGradient(Tensor dy)
+    {
+        var dx = Output(_shape, zeroed: false);
+        var x = Span;
+        var g = dy.Span;
+        var d = dx.AsSpan();
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var one = Vector256.Create(1f);
+            for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+            {
+                var positive = Vector256.GreaterThan(Vector256.Create(x.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero) & one;
+                (Vector256.Create(g.Slice(i, Vector256<float>.Count)) * positive).CopyTo(d.Slice(i, Vector256<float>.Count));
+            }
+        }
+        for (; i < x.Length; i++) d[i] = g[i] * (x[i] > 0f ? 1f : 0f);
+        return dx;
+    }
 
     /// <summary>x for x &gt; 0, slope·x otherwise.</summary>
     public Tensor LeakyRelu(float slope = 0.01f)

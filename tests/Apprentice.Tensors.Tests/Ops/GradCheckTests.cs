@@ -1,4 +1,5 @@
 using Apprentice.Tensors.Autograd;
+using Apprentice.Tensors.Kernels;
 using Apprentice.Tensors.Losses;
 using Apprentice.Tensors.Random;
 
@@ -173,6 +174,26 @@ public class GradCheckTests
         var expected = composed.Reshape(3, 9, 16).Transpose(0, 1).Reshape(9, 3, 4, 4).ToArray();
         var actual = x.Conv2d(w, b, stride: 2, padding: 1).ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Theory]
+    [InlineData(2, 3, 9, 1)]       // kernel rows of 9 taps: two vectors each, the second masked; 1144 positions: two runs of sums
+    [InlineData(1, 3, 7, 3)]       // three (channel, row) units: the last paired with itself
+    [InlineData(3, 5, 5, 2)]
+    public void DirectConvolutionGradientsEqualTheDifferentiableOnesBitForBit(int channels, int kernelH, int kernelW, int stride)
+    {
+        // No padding and 8 out channels: the direct weight gradient and the fold through stride phases.
+        // Nine images: two groups of the ordered sums.
+        var rng = new Rng(22);
+        var x = Param(rng, -1f, 1f, 9, channels, 24 * stride, 60);
+        var w = Param(rng, -1f, 1f, 8, channels, kernelH, kernelW);
+        Assert.True(DirectConvolution.Fits(new Window(channels, 24 * stride, 60, kernelH, kernelW, stride, 0), 8));
+        var y = x.Conv2d(w, stride: stride);
+        var v = Tensor.Uniform(rng, -1f, 1f, [.. y.Shape]);
+        Tensor Loss() => (x.Conv2d(w, stride: stride) * v).Sum();
+        var plain = Tensor.Gradients(Loss(), [x, w]);
+        var differentiable = Tensor.Gradients(Loss(), [x, w], createGraph: true);
+        for (int i = 0; i < 2; i++) Assert.Equal(differentiable[i].ToArray(), plain[i].ToArray());
     }
 
     [Fact]

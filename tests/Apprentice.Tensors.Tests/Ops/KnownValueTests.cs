@@ -196,6 +196,38 @@ public class KnownValueTests
         Assert.Equal([5f, 8f, 6f, 9f], pooled.ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 3, 20, 23, 8, 10, 1)]      // 300 taps: two runs of sums; rows of 14 outputs: two overlapping vectors
+    [InlineData(2, 2, 21, 40, 16, 5, 2)]      // stride 2, rows of 18 outputs: three vectors, the last pair repeated
+    [InlineData(2, 3, 44, 44, 8, 7, 3)]       // stride 3, rows of 13 outputs
+    public void DirectConvolutionEqualsUnfoldTimesWeightBitForBit(int batch, int channels, int height, int width, int outChannels, int kernel, int stride)
+    {
+        var rng = new Rng(31);
+        var x = Tensor.Uniform(rng, -1f, 1f, batch, channels, height, width);
+        var w = Tensor.Uniform(rng, -1f, 1f, outChannels, channels, kernel, kernel);
+        var b = Tensor.Uniform(rng, -1f, 1f, outChannels);
+        var window = new Window(channels, height, width, kernel, kernel, stride, 0);
+        Assert.True(DirectConvolution.Fits(window, outChannels));                       // the case under test takes the direct kernel
+        int positions = window.OutH * window.OutW;
+        var composed = w.Reshape(outChannels, -1).MatMul(x.Im2ColWide(kernel, kernel, stride)) + b.Reshape(outChannels, 1);   // [OC, N·L]
+        var expected = composed.Reshape(outChannels, batch, positions).Transpose(0, 1).ToArray();
+        Assert.Equal(expected, x.Conv2d(w, b, stride).ToArray());
+    }
+
+    [Fact]
+    public void ReluGradientWithoutAGraphEqualsTheDifferentiableOneBitForBit()
+    {
+        // 21 values: two vector blocks and a scalar tail; zeros, NaN and negative upstream gradients (signed zero products).
+        var x = Tensor.FromArray([1f, -1f, 0f, -0f, float.NaN, 2f, -3f, 0.5f, 4f, -4f, 0f, 1f, -2f, 3f, float.PositiveInfinity, -1f, 0.25f, -0.25f, 7f, 0f, -7f], 21).AsParameter();
+        var v = Tensor.FromArray([-1f, 2f, -3f, 4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, float.NaN], 21);
+        Tensor Loss() => (x.Relu() * v).Sum();
+        var plain = Tensor.Gradients(Loss(), [x])[0].ToArray();
+        var differentiable = Tensor.Gradients(Loss(), [x], createGraph: true)[0].ToArray();
+        Assert.Equal(differentiable.Select(BitConverter.SingleToInt32Bits), plain.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(-1f, plain[0]);
+        Assert.Equal(0f, plain[1]);
+    }
+
     [Fact]
     public void BroadcastingFollowsNumpyRulesAndRejectsMismatches()
     {
