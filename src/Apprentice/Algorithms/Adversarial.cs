@@ -73,6 +73,12 @@ public sealed record AdversarialOptions
     /// </summary>
     public bool AirlLogitReward { get; init; }
 
+    /// <summary>
+    /// AIRL only: g reads the state alone (true, the default: AIRL's disentangled reward, the one that transfers to
+    /// new dynamics) or the state and action (imitation's <c>BasicShapedRewardNet</c> default).
+    /// </summary>
+    public bool AirlStateOnlyReward { get; init; } = true;
+
     /// <summary>When set, the generator starts from behaviour cloning on the demonstrations with these settings (architecture ignored: PPO's is kept).</summary>
     public BcOptions? WarmStart { get; init; }
 

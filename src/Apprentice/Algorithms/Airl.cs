@@ -22,7 +22,8 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
     /// <param name="rng">The run's randomness.</param>
     /// <param name="log">Receives <c>ppo/…</c> and <c>disc/…</c> scalars.</param>
     public AirlTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, Rng rng, ITrainingLog log)
-        : base(makeEnv, demos, options, (obs, space, r) => new ShapedRewardNet(obs, space, r, options.Ppo.Gamma, RewardInputs.State,
+        : base(makeEnv, demos, options, (obs, space, r) => new ShapedRewardNet(obs, space, r, options.Ppo.Gamma,
+            options.AirlStateOnlyReward ? RewardInputs.State : RewardInputs.State | RewardInputs.Action,
             options.DiscriminatorHiddenSizes, options.SpectralNorm, options.NormalizeRewardInputs), rng, log)
     {
     }

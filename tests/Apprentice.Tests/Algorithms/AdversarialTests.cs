@@ -202,6 +202,19 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         Assert.Contains(logPi, v => v < -0.01f);                                 // the two choices differ
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Airls_g_reads_the_state_alone_or_with_the_action(bool stateOnly)
+    {
+        var demos = Demos(Seals, new CartPoleExpert(), episodes: 1, seed: 0);
+        using var airl = new AirlTrainer<int>(SealsCartPole, demos, CartPoleOptions(1) with { AirlStateOnlyReward = stateOnly }, new Rng(0), NullTrainingLog.Instance);
+
+        Assert.Equal(stateOnly ? RewardInputs.State : RewardInputs.State | RewardInputs.Action, airl.RecoveredReward.Inputs);
+        if (stateOnly) Assert.Equal(3, airl.RecoveredRewardOf(demos.Observations.Slice(0, 0, 3)).Length);
+        else Assert.Throws<InvalidOperationException>(() => airl.RecoveredRewardOf(demos.Observations));
+    }
+
     [Fact]
     public void The_same_seed_gives_the_same_policy_and_discriminator_bit_for_bit()
     {
