@@ -18,7 +18,7 @@ namespace Apprentice.Tensors.Kernels;
 /// operations whatever the number of threads, so results are bit-identical for 1 or N threads.
 /// Threads split the rows of C into fixed contiguous ranges.
 /// </remarks>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
     private const int MR = 6;           // rows of the micro-tile
     private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
@@ -70,7 +70,8 @@ internal static unsafe class Gemm
         int threads = work >= ParallelLimit ? Math.Min(maxThreads > 0 ? maxThreads : MaxThreads, (m + MR - 1) / MR) : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
+            if (IsNarrow(n, work)) Narrow(pa, pb, pc, m, n, k, transA, transB);
+            else if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
             else InParallel(pa, pb, pc, m, n, k, transA, transB, threads);
         }
     }
@@ -92,22 +93,13 @@ internal static unsafe class Gemm
 
     private static void Direct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB)
     {
-        if (!transB)
-        {
-            for (int i = 0; i < m; i++)
-            {
-                var row = c.Slice(i * n, n);
-                row.Clear();
-                for (int p = 0; p < k; p++)
-                {
-                    float aip = transA ? a[p * m + i] : a[i * k + p];
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, row, row);
-                }
-            }
-            return;
-        }
         fixed (float* pa = a, pb = b, pc = c)
         {
+            if (!transB)
+            {
+                for (int i = 0; i < m; i++) AxpyRows(pa, pb, pc + (long)i * n, i, m, n, k, transA);
+                return;
+            }
             float* rows = pa;
             float[]? gathered = null;
             if (transA)
@@ -137,6 +129,45 @@ internal static unsafe class Gemm
                 }
             }
             if (gathered is not null) ArrayPool<float>.Shared.Return(gathered);
+        }
+    }
+
+    /// <summary>
+    /// Row <paramref name="i"/> of C = Σₚ op(A)[i, p]·B[p, :], each element summed as
+    /// <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
+    /// row by row would (product rounded, then added, from zero, p in order), with the running sums
+    /// held in registers instead of written back to C after every term.
+    /// </summary>
+    private static void AxpyRows(float* a, float* b, float* c, int i, int m, int n, int k, bool transA)
+    {
+        int w = Vector256<float>.Count, j = 0;
+        for (; j + 4 * w <= n; j += 4 * w)
+        {
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += n)
+            {
+                var x = Vector256.Create(transA ? a[(long)p * m + i] : a[(long)i * k + p]);
+                s0 = Vector256.Load(bp) * x + s0;
+                s1 = Vector256.Load(bp + w) * x + s1;
+                s2 = Vector256.Load(bp + 2 * w) * x + s2;
+                s3 = Vector256.Load(bp + 3 * w) * x + s3;
+            }
+            s0.Store(c + j); s1.Store(c + j + w); s2.Store(c + j + 2 * w); s3.Store(c + j + 3 * w);
+        }
+        for (; j + w <= n; j += w)
+        {
+            var s0 = Vector256<float>.Zero;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += n)
+                s0 = Vector256.Load(bp) * Vector256.Create(transA ? a[(long)p * m + i] : a[(long)i * k + p]) + s0;
+            s0.Store(c + j);
+        }
+        for (; j < n; j++)
+        {
+            float sum = 0f;
+            for (int p = 0; p < k; p++) sum = b[(long)p * n + j] * (transA ? a[(long)p * m + i] : a[(long)i * k + p]) + sum;
+            c[j] = sum;
         }
     }
 

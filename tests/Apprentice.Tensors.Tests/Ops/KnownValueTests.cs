@@ -140,6 +140,68 @@ public class KnownValueTests
     }
 
     [Theory]
+    [InlineData(64, 4, 256, true, false)]      // CartPole's first-layer weight gradient (Aᵀ·B)
+    [InlineData(1024, 6, 256, false, true)]    // a cheetah policy's output layer (A·Bᵀ)
+    [InlineData(301, 2, 600, false, false)]    // three panels, rows not a multiple of 8
+    [InlineData(37, 8, 300, true, true)]       // 16-, 8- and 1-row blocks, two panels
+    [InlineData(200, 1, 190, true, false)]
+    public void NarrowBlockedProductsSumEachElementInPanelRuns(int m, int n, int k, bool transA, bool transB)
+    {
+        // Blocked products sum each element as multiply-adds in order from zero over runs of
+        // PanelDepth terms, each run then added to C (the order DirectConvolution reproduces).
+        // Products of at most eight columns take their own kernels; they must keep that order.
+        Assert.True(Gemm.IsBlocked(m, n, k));
+        var rng = new Rng(8);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.Uniform(-1, 1) * Math.Pow(10, rng.Integers(-3, 3)));
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.Uniform(-1, 1);
+        var c = new float[m * n];
+        Gemm.Multiply(a, b, c, m, n, k, transA, transB);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float total = 0f;
+                for (int pc = 0; pc < k; pc += Gemm.PanelDepth)
+                {
+                    float run = 0f;
+                    for (int p = pc; p < Math.Min(k, pc + Gemm.PanelDepth); p++)
+                        run = MathF.FusedMultiplyAdd(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], run);
+                    total = pc == 0 ? run : total + run;
+                }
+                Assert.Equal(BitConverter.SingleToInt32Bits(total), BitConverter.SingleToInt32Bits(c[i * n + j]));
+            }
+    }
+
+    [Theory]
+    [InlineData(256, 64, 2, false)]     // CartPole's output-layer input gradient
+    [InlineData(2, 64, 256, true)]      // its weight gradient
+    [InlineData(3, 45, 30, false)]      // a vector and a half, and a scalar tail
+    public void SmallPlainProductsSumAsRowByRowMultiplyAdds(int m, int n, int k, bool transA)
+    {
+        // The direct path for an untransposed B keeps each row's sums in registers; the bits must be
+        // those of accumulating the row with TensorPrimitives.MultiplyAdd term by term (rounded
+        // product, then add), as it did before.
+        Assert.False(Gemm.IsBlocked(m, n, k));
+        var rng = new Rng(9);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.Uniform(-1, 1) * Math.Pow(10, rng.Integers(-3, 3)));
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.Uniform(-1, 1);
+        var c = new float[m * n];
+        Gemm.Multiply(a, b, c, m, n, k, transA, false);
+        var expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            var row = expected.AsSpan(i * n, n);
+            for (int p = 0; p < k; p++)
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(b.AsSpan(p * n, n), transA ? a[p * m + i] : a[i * k + p], row, row);
+        }
+        for (int i = 0; i < c.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(c[i]));
+    }
+
+    [Theory]
     [InlineData(17)]      // one 16-wide step and a one-term tail
     [InlineData(45)]      // two 16-wide steps, an 8-wide step and a tail of five
     [InlineData(256)]

@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Apprentice.Tensors.Kernels;
+
+// Products with at most eight columns (a policy's action logits, a value head, the first layer's
+// weight gradient of a CartPole net). The blocked path would pad them to a 32-wide strip and pack
+// all of A for a handful of outputs; these kernels read A in place and keep the few columns in
+// registers. Each element is summed exactly as the blocked path sums it — multiply-adds in order
+// from zero over runs of PanelDepth terms, each run then added to what C holds — so which path a
+// product takes never changes its bits.
+internal static unsafe partial class Gemm
+{
+    private const int NarrowColumns = 8;
+
+    /// <summary>Whether a blocked product goes to the narrow kernels instead (one thread: their products are small).</summary>
+    private static bool IsNarrow(int n, long work) => n <= NarrowColumns && work < ParallelLimit && Vector256.IsHardwareAccelerated;
+
+    private static void Narrow(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB)
+    {
+        // B's panel as kc rows of eight (zero-padded) columns: one vector load per term for the
+        // row-wise kernel, one scalar per column for the column-wise one.
+        int kcMax = Math.Min(KC, k);
+        float* panel = stackalloc float[kcMax * NarrowColumns];
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            for (int p = 0; p < kc; p++)
+                for (int j = 0; j < NarrowColumns; j++)
+                    panel[p * NarrowColumns + j] = j >= n ? 0f : transB ? b[(long)j * k + pc + p] : b[(long)(pc + p) * n + j];
+            bool accumulate = pc > 0;
+            if (transA) NarrowOverRows(a + (long)pc * m, panel, c, m, n, kc, accumulate);
+            else NarrowOverColumns(a + pc, panel, c, m, n, k, kc, accumulate);
+        }
+    }
+
+    // Aᵀ stored k×m: a row of storage holds consecutive rows of op(A), so 16 rows of C are one vector
+    // per column of B. Lane i of acc j is C[i, j].
+    private static void NarrowOverRows(float* a, float* panel, float* c, int m, int n, int kc, bool accumulate)
+    {
+        float* lanes = stackalloc float[NarrowColumns * 16];
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= m; i += 16)
+            {
+                Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+                float* ap = a + i, bp = panel;
+                for (int p = 0; p < kc; p++, ap += m, bp += NarrowColumns)
+                {
+                    var x = Vector512.Load(ap);
+                    c0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[0]), c0);
+                    c1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[1]), c1);
+                    c2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[2]), c2);
+                    c3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[3]), c3);
+                    c4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[4]), c4);
+                    c5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[5]), c5);
+                    c6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[6]), c6);
+                    c7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(bp[7]), c7);
+                }
+                c0.Store(lanes); c1.Store(lanes + 16); c2.Store(lanes + 32); c3.Store(lanes + 48);
+                c4.Store(lanes + 64); c5.Store(lanes + 80); c6.Store(lanes + 96); c7.Store(lanes + 112);
+                StoreTransposed(lanes, 16, c + (long)i * n, 16, n, accumulate);
+            }
+        }
+        for (; i + 8 <= m; i += 8)
+        {
+            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            float* ap = a + i, bp = panel;
+            for (int p = 0; p < kc; p++, ap += m, bp += NarrowColumns)
+            {
+                var x = Vector256.Load(ap);
+                c0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[0]), c0);
+                c1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[1]), c1);
+                c2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[2]), c2);
+                c3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[3]), c3);
+                c4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[4]), c4);
+                c5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[5]), c5);
+                c6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[6]), c6);
+                c7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(bp[7]), c7);
+            }
+            c0.Store(lanes); c1.Store(lanes + 8); c2.Store(lanes + 16); c3.Store(lanes + 24);
+            c4.Store(lanes + 32); c5.Store(lanes + 40); c6.Store(lanes + 48); c7.Store(lanes + 56);
+            StoreTransposed(lanes, 8, c + (long)i * n, 8, n, accumulate);
+        }
+        for (; i < m; i++)                                   // the last rows, one at a time: the same sums in scalars
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < kc; p++) sum = MathF.FusedMultiplyAdd(a[(long)p * m + i], panel[p * NarrowColumns + j], sum);
+                float* cij = c + (long)i * n + j;
+                *cij = accumulate ? *cij + sum : sum;
+            }
+    }
+
+    // A stored m×k: rows of A are read in place, eight at a time, each term of a row broadcast across
+    // the eight columns. Lane j of acc r is C[r, j].
+    private static void NarrowOverColumns(float* a, float* panel, float* c, int m, int n, int lda, int kc, bool accumulate)
+    {
+        float* lanes = stackalloc float[NarrowColumns * NarrowColumns];
+        int i = 0;
+        for (; i + 8 <= m; i += 8)
+        {
+            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            float* a0 = a + (long)i * lda;
+            float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+            float* bp = panel;
+            for (int p = 0; p < kc; p++, bp += NarrowColumns)
+            {
+                var y = Vector256.Load(bp);
+                c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[p]), y, c0);
+                c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[p]), y, c1);
+                c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[p]), y, c2);
+                c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[p]), y, c3);
+                c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[p]), y, c4);
+                c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[p]), y, c5);
+                c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[p]), y, c6);
+                c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[p]), y, c7);
+            }
+            c0.Store(lanes); c1.Store(lanes + 8); c2.Store(lanes + 16); c3.Store(lanes + 24);
+            c4.Store(lanes + 32); c5.Store(lanes + 40); c6.Store(lanes + 48); c7.Store(lanes + 56);
+            StoreRows(lanes, c + (long)i * n, 8, n, accumulate);
+        }
+        for (; i < m; i++)
+        {
+            var acc = Vector256<float>.Zero;
+            float* ai = a + (long)i * lda;
+            for (int p = 0; p < kc; p++) acc = Vector256.FusedMultiplyAdd(Vector256.Create(ai[p]), Vector256.Load(panel + p * NarrowColumns), acc);
+            acc.Store(lanes);
+            StoreRows(lanes, c + (long)i * n, 1, n, accumulate);
+        }
+    }
+
+    // lanes[j·stride + r] is row r, column j of a block of C (row stride n); the run is added to C
+    // after the first panel, as the blocked path's stores do.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTransposed(float* lanes, int stride, float* c, int rows, int n, bool accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < n; j++)
+            {
+                float* cij = c + (long)r * n + j;
+                *cij = accumulate ? *cij + lanes[j * stride + r] : lanes[j * stride + r];
+            }
+    }
+
+    // lanes[r·8 + j] is row r, column j of a block of C (row stride n).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRows(float* lanes, float* c, int rows, int n, bool accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < n; j++)
+            {
+                float* cij = c + (long)r * n + j;
+                *cij = accumulate ? *cij + lanes[r * NarrowColumns + j] : lanes[r * NarrowColumns + j];
+            }
+    }
+}
