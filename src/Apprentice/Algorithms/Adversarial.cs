@@ -242,10 +242,10 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
         checkpoint?.CheckOptions(options);
         _ppo = checkpoint is null
             ? new PpoTrainer<TAction>(makeEnv, options.Ppo, rng, log, RewriteRewards)
-            : checkpoint.RestorePpo(makeEnv, options.Ppo, log, RewriteRewards, ppo => Spaces(ppo.Policy).Action);
+            : checkpoint.RestorePpo(makeEnv, options.Ppo, log, RewriteRewards, ppo => SpacesOf(ppo.Policy).Action);
         try
         {
-            var (observationSpace, actionSpace) = Spaces(_ppo.Policy);
+            var (observationSpace, actionSpace) = SpacesOf(_ppo.Policy);
             if (demos.ObservationSize != _ppo.Policy.ObservationDimension)
                 throw new ArgumentException($"Demonstrations have {demos.ObservationSize} observation values per row; the env has {_ppo.Policy.ObservationDimension}.", nameof(demos));
             RewardNet = createRewardNet(_ppo.Policy.ObservationDimension, actionSpace, rng);
@@ -276,7 +276,7 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     private readonly Tensor _expertActions;
 
     /// <summary>The policy's observation and action spaces (a <see cref="Spaces.Box"/>, and a <see cref="Spaces.Discrete"/> or <see cref="Spaces.Box"/>).</summary>
-    private static (object Observation, object Action) Spaces(MlpPolicy policy) => policy switch
+    private static (object Observation, object Action) SpacesOf(MlpPolicy policy) => policy switch
     {
         DiscretePolicy d => (d.ObservationSpace, d.ActionSpace),
         ContinuousPolicy c => (c.ObservationSpace, c.ActionSpace),

@@ -112,7 +112,10 @@ public sealed record PpoOptions
     /// </summary>
     public bool OrthogonalInit { get; init; } = true;
 
-    /// <summary>With a checkpoint folder, save every this many iterations (and always at the end); 0 saves only at the end.</summary>
+    /// <summary>
+    /// With a checkpoint folder, save every this many iterations (and always at the end); 0 saves only at the end. GAIL and
+    /// AIRL read it as rounds, for their checkpoint file (<see cref="AdversarialTrainer{TAction}.Train(string?)"/>).
+    /// </summary>
     public int CheckpointInterval { get; init; }
 
     /// <summary>Transitions per rollout: <see cref="Envs"/> · <see cref="StepsPerEnv"/>.</summary>
