@@ -240,6 +240,7 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
                     throw new ArgumentException(VariableHorizonMessage($"demonstration episode {demos.EpisodeIndex[i]} ends by termination (row {i} is done)"), nameof(demos));
         (Options, _demos, _log) = (options, demos, log);
         checkpoint?.CheckOptions(options);
+        checkpoint?.CheckDemonstrations(demos);
         _ppo = checkpoint is null
             ? new PpoTrainer<TAction>(makeEnv, options.Ppo, rng, log, RewriteRewards)
             : checkpoint.RestorePpo(makeEnv, options.Ppo, log, RewriteRewards, ppo => SpacesOf(ppo.Policy).Action);
@@ -342,7 +343,7 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         AdversarialCheckpoint.Write(path, new AdversarialCheckpoint.Contents(Algorithm, Options, _ppo.EnvId, _ppo.Policy.ObservationDimension,
-            RewardNet.ActionSpaceText, _ppo.Iteration, _ppo.SerializeState(), _ppo.Policy, _ppo.Value, _ppo.Optimizer.GetState(), RewardNet,
+            RewardNet.ActionSpaceText, _demos, _ppo.Iteration, _ppo.SerializeState(), _ppo.Policy, _ppo.Value, _ppo.Optimizer.GetState(), RewardNet,
             _optimizer.GetState(), _discriminatorSeed, _normalizer, LastDiscriminatorStats));
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Apprentice.Algorithms.Common;
+using Apprentice.Data;
 using Apprentice.Envs;
 using Apprentice.Rewards;
 using Apprentice.Tensors;
@@ -17,8 +18,8 @@ namespace Apprentice.Algorithms;
 /// in a single atomic rename (PPO's folder of files cannot be). Tensors are named by part: <c>policy.*</c>,
 /// <c>value.*</c>, <c>ppo_optimizer.*</c>, <c>reward_net.*</c> (running input statistics included) and
 /// <c>discriminator_optimizer.*</c>. The metadata holds <c>format</c>, <c>format_version</c> and a JSON
-/// <c>manifest</c>: algorithm, env, sizes, the options, PPO's run state exactly as its <c>trainer.json</c> holds it,
-/// both optimisers' scalars, and the trainer's own state.
+/// <c>manifest</c>: algorithm, env, sizes, the options, a fingerprint of the demonstrations, PPO's run state exactly as
+/// its <c>trainer.json</c> holds it, both optimisers' scalars, and the trainer's own state.
 /// </summary>
 internal sealed class AdversarialCheckpoint
 {
@@ -51,7 +52,7 @@ internal sealed class AdversarialCheckpoint
 
     /// <summary>What a checkpoint holds, gathered by the trainer.</summary>
     public sealed record Contents(string Algorithm, AdversarialOptions Options, string? EnvId, int ObservationDimension, string ActionSpace,
-        int Round, string PpoState, Module Policy, Module Value, OptimizerState PpoOptimizer, Module RewardNet, OptimizerState DiscriminatorOptimizer,
+        Transitions Demonstrations, int Round, string PpoState, Module Policy, Module Value, OptimizerState PpoOptimizer, Module RewardNet, OptimizerState DiscriminatorOptimizer,
         long DiscriminatorSeed, RunningRewardNormalizer? Normalizer, DiscriminatorStats? LastStats);
 
     /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically (temporary file in the same folder, then a rename).</summary>
@@ -69,6 +70,7 @@ internal sealed class AdversarialCheckpoint
             EnvId = contents.EnvId,
             ObservationDimension = contents.ObservationDimension,
             ActionSpace = contents.ActionSpace,
+            Demonstrations = SavedDemonstrations.Of(contents.Demonstrations),
             Round = contents.Round,
             Options = OptionsNode(contents.Options),
             Ppo = JsonNode.Parse(contents.PpoState)!.AsObject(),
@@ -138,7 +140,7 @@ internal sealed class AdversarialCheckpoint
         }
         if (manifest is null) throw new InvalidDataException($"{path}: metadata '{ManifestKey}' is missing.");
         foreach (var (field, value) in new (string, object?)[] { ("algorithm", manifest.Algorithm), ("options", manifest.Options), ("ppo", manifest.Ppo),
-            ("action_space", manifest.ActionSpace), ("ppo_optimizer", manifest.PpoOptimizer), ("discriminator_optimizer", manifest.DiscriminatorOptimizer) })
+            ("action_space", manifest.ActionSpace), ("demonstrations", manifest.Demonstrations), ("ppo_optimizer", manifest.PpoOptimizer), ("discriminator_optimizer", manifest.DiscriminatorOptimizer) })
             if (value is null) throw new InvalidDataException($"{path}: manifest field '{field}' is missing.");
         foreach (var name in file.Names)
             if (!Array.Exists(Prefixes, p => name.StartsWith(p, StringComparison.Ordinal)))
@@ -163,6 +165,16 @@ internal sealed class AdversarialCheckpoint
             throw new InvalidDataException($"{_path}: the checkpoint does not fit these options: {string.Join("; ", differences)} " +
                 $"(expected: this trainer's options; found: the checkpoint's). Resume with the options the run was started with; " +
                 $"only {string.Join(", ", Changeable)} may change.");
+    }
+
+    /// <summary>Refuses other demonstrations than the run's: the expert batches would differ, and so would everything after.</summary>
+    public void CheckDemonstrations(Transitions demos)
+    {
+        var given = SavedDemonstrations.Of(demos);
+        var saved = _manifest.Demonstrations!;
+        if (given.Rows != saved.Rows || given.Fingerprint != saved.Fingerprint)
+            throw new InvalidDataException($"{_path}: manifest field 'demonstrations': expected {given.Rows} rows with fingerprint {given.Fingerprint} " +
+                $"(the demonstrations given), found {saved.Rows} rows with fingerprint {saved.Fingerprint}; resume with the run's own demonstrations.");
     }
 
     private static void Compare(JsonNode? expected, JsonNode? found, string path, List<string> differences)
@@ -271,6 +283,7 @@ internal sealed class AdversarialCheckpoint
         public string? EnvId { get; set; }
         public int ObservationDimension { get; set; }
         public string? ActionSpace { get; set; }
+        public SavedDemonstrations? Demonstrations { get; set; }
         public int Round { get; set; }
         public JsonObject? Options { get; set; }
         public JsonObject? Ppo { get; set; }
@@ -302,6 +315,28 @@ internal sealed class AdversarialCheckpoint
     {
         public string? Name { get; set; }
         public int[]? Shape { get; set; }
+    }
+
+    /// <summary>The demonstrations' row count and a 64-bit FNV-1a hash of the bits of every value the discriminator reads (s, a, s′, done).</summary>
+    private sealed class SavedDemonstrations
+    {
+        public int Rows { get; set; }
+        public string? Fingerprint { get; set; }
+
+        public static SavedDemonstrations Of(Transitions demos)
+        {
+            ulong hash = 14695981039346656037UL;
+            Mix(ref hash, demos.Observations.Span);
+            Mix(ref hash, demos.Actions.Span);
+            Mix(ref hash, demos.NextObservations.Span);
+            foreach (bool done in demos.Dones) hash = (hash ^ (done ? 1UL : 0UL)) * 1099511628211UL;
+            return new SavedDemonstrations { Rows = demos.Count, Fingerprint = hash.ToString("x16", CultureInfo.InvariantCulture) };
+        }
+
+        private static void Mix(ref ulong hash, ReadOnlySpan<float> values)
+        {
+            foreach (float v in values) hash = (hash ^ BitConverter.SingleToUInt32Bits(v)) * 1099511628211UL;
+        }
     }
 
     private sealed class SavedNormalizer

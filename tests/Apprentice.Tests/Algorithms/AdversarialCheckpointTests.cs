@@ -148,6 +148,19 @@ public sealed class AdversarialCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Other_demonstrations_are_refused()
+    {
+        string path = GailCheckpoint();
+        var others = AdversarialTests.Demos(Seals, new CartPoleExpert(), episodes: 1, seed: 1);   // as many rows, other states
+
+        var e = Assert.Throws<InvalidDataException>(() => GailTrainer<int>.Resume(path, SealsCartPole, others, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains($"'demonstrations': expected {others.Count} rows with fingerprint", e.Message);
+        Assert.Contains($"found {ExpertDemos.Count} rows", e.Message);
+    }
+
+    [Fact]
     public void Other_network_sizes_or_settings_are_refused_listing_each_with_expected_and_found()
     {
         string path = GailCheckpoint();
