@@ -120,7 +120,8 @@ internal sealed class AdversarialCheckpoint
         }
         catch (SafeTensorsFormatException e)
         {
-            throw new InvalidDataException($"{path}: not a readable checkpoint (corrupt or truncated): {e.Message}", e);
+            string detail = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;   // it names the path too
+            throw new InvalidDataException($"{path}: not a readable checkpoint (corrupt or truncated): {detail}", e);
         }
         file.Metadata.TryGetValue(FormatKey, out var format);
         if (format != Format)
@@ -164,7 +165,7 @@ internal sealed class AdversarialCheckpoint
         if (differences.Count > 0)
             throw new InvalidDataException($"{_path}: the checkpoint does not fit these options: {string.Join("; ", differences)} " +
                 $"(expected: this trainer's options; found: the checkpoint's). Resume with the options the run was started with; " +
-                $"only {string.Join(", ", Changeable)} may change.");
+                "only ppo.total_steps (to train longer), ppo.checkpoint_interval and warm_start may change.");
     }
 
     /// <summary>Refuses other demonstrations than the run's: the expert batches would differ, and so would everything after.</summary>

@@ -7,17 +7,16 @@ using Apprentice.Experts.ClassicControl;
 using Apprentice.Tensors.Nn;
 using Apprentice.Tensors.Random;
 using Apprentice.Tensors.Serialization;
+using Xunit.Abstractions;
 
 namespace Apprentice.Tests.Algorithms;
 
-public sealed class AdversarialCheckpointTests : IDisposable
+public sealed class AdversarialCheckpointTests(ITestOutputHelper output) : IDisposable
 {
     private const string Seals = "seals/CartPole-v0";
     private static readonly Transitions ExpertDemos = AdversarialTests.Demos(Seals, new CartPoleExpert(), episodes: 1, seed: 0);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "apprentice-adversarial-" + Guid.NewGuid().ToString("N"));
-
-    public AdversarialCheckpointTests() => Directory.CreateDirectory(_folder);
+    private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "apprentice-adversarial-" + Guid.NewGuid().ToString("N"))).FullName;
 
     public void Dispose()
     {
@@ -130,6 +129,8 @@ public sealed class AdversarialCheckpointTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => Resume(AirlTrainer<int>.Name, path, Tiny(AirlTrainer<int>.Name), NullTrainingLog.Instance));
 
+        output.WriteLine(e.Message);
+
         Assert.Contains(path, e.Message);
         Assert.Contains("'algorithm': expected 'airl', found 'gail'", e.Message);
     }
@@ -141,6 +142,8 @@ public sealed class AdversarialCheckpointTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, path, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance,
             _ => EnvRegistry.Default.MakeDiscrete("CartPole-v1")));
+
+        output.WriteLine(e.Message);
 
         Assert.Contains(path, e.Message);
         Assert.Contains("'env_id': expected 'CartPole-v1'", e.Message);
@@ -155,6 +158,8 @@ public sealed class AdversarialCheckpointTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => GailTrainer<int>.Resume(path, SealsCartPole, others, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
 
+        output.WriteLine(e.Message);
+
         Assert.Contains(path, e.Message);
         Assert.Contains($"'demonstrations': expected {others.Count} rows with fingerprint", e.Message);
         Assert.Contains($"found {ExpertDemos.Count} rows", e.Message);
@@ -168,6 +173,8 @@ public sealed class AdversarialCheckpointTests : IDisposable
         var other = options with { DiscriminatorHiddenSizes = [8, 8], Ppo = options.Ppo with { PolicyHiddenSizes = [32], Gamma = 0.9 } };
 
         var e = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, path, other, NullTrainingLog.Instance));
+
+        output.WriteLine(e.Message);
 
         Assert.Contains(path, e.Message);
         Assert.Contains("option 'discriminator_hidden_sizes': expected [8,8], found [8]", e.Message);
@@ -184,6 +191,7 @@ public sealed class AdversarialCheckpointTests : IDisposable
 
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var truncated = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, path, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
+        output.WriteLine(truncated.Message);
         Assert.StartsWith(path, truncated.Message);
         Assert.Contains("corrupt or truncated", truncated.Message);
 
@@ -191,6 +199,7 @@ public sealed class AdversarialCheckpointTests : IDisposable
         garbage[8] = (byte)'#';                                                    // the header's opening brace
         File.WriteAllBytes(path, garbage);
         var corrupt = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, path, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
+        output.WriteLine(corrupt.Message);
         Assert.Contains("corrupt or truncated", corrupt.Message);
 
         var missing = Path.Combine(_folder, "none.safetensors");
@@ -206,12 +215,15 @@ public sealed class AdversarialCheckpointTests : IDisposable
         SafeTensors.Write(path, file.Names.Where(n => n != dropped).Select(file.GetEntry), file.Metadata);
 
         var e = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, path, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
+
+        output.WriteLine(e.Message);
         Assert.Contains(path, e.Message);
         Assert.Contains(dropped["reward_net.".Length..], e.Message);
 
         string net = Path.Combine(_folder, "reward.safetensors");
         using (var gail = Start(GailTrainer<int>.Name, Tiny(GailTrainer<int>.Name), seed: 1, NullTrainingLog.Instance)) gail.RewardNet.Save(net);
         var notCheckpoint = Assert.Throws<InvalidDataException>(() => Resume(GailTrainer<int>.Name, net, Tiny(GailTrainer<int>.Name), NullTrainingLog.Instance));
+        output.WriteLine(notCheckpoint.Message);
         Assert.Contains("metadata 'format': expected 'apprentice.adversarial_checkpoint', found nothing", notCheckpoint.Message);
     }
 
