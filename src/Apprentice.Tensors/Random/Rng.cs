@@ -74,6 +74,27 @@ public sealed class Rng
         return result;
     }
 
+    /// <summary>
+    /// Where the stream stands: PCG64's state and increment, and the 32-bit half and the normal the
+    /// generator holds back. Save it with a checkpoint; <see cref="SetState"/> continues from it.
+    /// </summary>
+    public RngState GetState() => new((ulong)(_state >> 64), (ulong)_state, (ulong)(_increment >> 64), (ulong)_increment, _hasHalf, _half, _hasNormal, _normal);
+
+    /// <summary>
+    /// Continues the stream from <paramref name="state"/> (from <see cref="GetState"/>): the next draws are
+    /// those the saved generator would have made. <see cref="SeedSequence"/> (and so <see cref="Spawn"/>)
+    /// stays this generator's own.
+    /// </summary>
+    /// <exception cref="ArgumentException">The increment is even (PCG64's is always odd: the state is not one <see cref="GetState"/> returns).</exception>
+    public void SetState(RngState state)
+    {
+        if ((state.IncrementLow & 1) == 0)
+            throw new ArgumentException($"Not a PCG64 state: the increment must be odd; got low word 0x{state.IncrementLow:X16}.", nameof(state));
+        _state = new UInt128(state.StateHigh, state.StateLow);
+        _increment = new UInt128(state.IncrementHigh, state.IncrementLow);
+        (_hasHalf, _half, _hasNormal, _normal) = (state.HasHalf, state.Half, state.HasNormal, state.Normal);
+    }
+
     /// <summary>The next raw 64-bit output (numpy's <c>bit_generator.random_raw()</c>).</summary>
     public ulong NextUInt64()
     {
@@ -219,3 +240,14 @@ public sealed class Rng
         return (ulong)(m >> 64);
     }
 }
+
+/// <summary>A saved position in an <see cref="Rng"/>'s stream (see <see cref="Rng.GetState"/>); plain values, so it serialises as JSON.</summary>
+/// <param name="StateHigh">High 64 bits of PCG64's 128-bit state.</param>
+/// <param name="StateLow">Low 64 bits of the state.</param>
+/// <param name="IncrementHigh">High 64 bits of the stream's (odd) increment.</param>
+/// <param name="IncrementLow">Low 64 bits of the increment.</param>
+/// <param name="HasHalf">Whether a 32-bit half of the last 64-bit word is waiting.</param>
+/// <param name="Half">That half.</param>
+/// <param name="HasNormal">Whether the second normal of the last pair is waiting.</param>
+/// <param name="Normal">That normal.</param>
+public readonly record struct RngState(ulong StateHigh, ulong StateLow, ulong IncrementHigh, ulong IncrementLow, bool HasHalf, uint Half, bool HasNormal, double Normal);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Apprentice.Tensors.Kernels;
 using Apprentice.Tensors.Losses;
 using Apprentice.Tensors.Random;
@@ -135,6 +136,46 @@ public class KnownValueTests
             var single = new float[m];
             Gemm.Multiply(a, b.AsSpan(j * k, k), single, m, 1, k, false, true);
             for (int i = 0; i < m; i++) Assert.Equal(all[i * n + j], single[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(17)]      // one 16-wide step and a one-term tail
+    [InlineData(45)]      // two 16-wide steps, an 8-wide step and a tail of five
+    [InlineData(256)]
+    public void SmallTransposedProductSumsEachColumnInTheDocumentedOrder(int k)
+    {
+        // Each column of the direct path is two 8-lane accumulators over 16-wide steps (plus one
+        // 8-wide step into the first), reduced by Vector256.Sum, then the tail's multiply-adds in
+        // order. The kernel reduces four columns at once with horizontal adds; this spells out the
+        // plain per-column sequence and demands the same bits. Values span six decades, so a
+        // different addition tree would show.
+        const int n = 7;
+        var rng = new Rng(5);
+        var x = new float[k];
+        var w = new float[n * k];
+        for (int i = 0; i < k; i++) x[i] = (float)(rng.Uniform(-1, 1) * Math.Pow(10, rng.Integers(-3, 3)));
+        for (int i = 0; i < w.Length; i++) w[i] = (float)rng.Uniform(-1, 1);
+        var y = new float[n];
+        Gemm.Multiply(x, w, y, 1, n, k, false, true);
+        for (int j = 0; j < n; j++)
+        {
+            var row = w.AsSpan(j * k, k);
+            Vector256<float> s0 = default, s1 = default;
+            int p = 0;
+            for (; p + 16 <= k; p += 16)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Create<float>(x.AsSpan(p)), Vector256.Create<float>(row[p..]), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Create<float>(x.AsSpan(p + 8)), Vector256.Create<float>(row[(p + 8)..]), s1);
+            }
+            if (p + 8 <= k)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Create<float>(x.AsSpan(p)), Vector256.Create<float>(row[p..]), s0);
+                p += 8;
+            }
+            float expected = Vector256.Sum(s0 + s1);
+            for (; p < k; p++) expected = MathF.FusedMultiplyAdd(x[p], row[p], expected);
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(y[j]));
         }
     }
 
