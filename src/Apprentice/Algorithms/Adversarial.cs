@@ -189,14 +189,14 @@ public sealed record DiscriminatorStats(double Loss, double Penalty, double Expe
 /// </summary>
 /// <remarks>
 /// <para><b>Randomness.</b> The constructor's <see cref="Rng"/> draws PPO's weights and run seed, the reward net's
-/// weights and a discriminator seed; round k draws its discriminator minibatches (and gradient-penalty interpolates)
-/// from a generator derived from (discriminator seed, k), as PPO derives its own per iteration. So the same seed gives
-/// the same numbers, and a resumed run continues bit for bit.</para>
+/// weights and a seed for the discriminator's own generator (its minibatches and gradient-penalty interpolates). The
+/// same seed gives the same numbers, and a resumed run continues bit for bit: a checkpoint saves where that generator
+/// stands.</para>
 /// <para><b>Checkpoints</b> are single safetensors files written atomically (a temporary file beside the target,
 /// then renamed over it, so a failed save leaves the previous checkpoint intact): the policy, value net, reward net
 /// (with its running input statistics) and both optimisers' state as tensors, and a JSON manifest in the file's
 /// metadata with the algorithm, env, options, PPO's run state (counters, statistics, the envs' episode records) and
-/// the trainer's own (discriminator seed, reward normaliser, last statistics). See <see cref="SaveCheckpoint"/>,
+/// the trainer's own (where the discriminator's generator stands, reward normaliser, last statistics). See <see cref="SaveCheckpoint"/>,
 /// <see cref="Train(string?)"/>, and the <c>Resume</c> of <see cref="GailTrainer{TAction}"/> and <see cref="AirlTrainer{TAction}"/>.</para>
 /// </remarks>
 public abstract class AdversarialTrainer<TAction> : IDisposable
@@ -205,8 +205,7 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     private readonly Transitions _demos;
     private readonly Adam _optimizer;
     private readonly ITrainingLog _log;
-    private readonly long _discriminatorSeed;
-    private Rng _rng;                                              // replaced by each round's own generator
+    private readonly Rng _rng;
     private readonly RunningRewardNormalizer? _normalizer;
 
     /// <summary>Builds PPO (with this trainer as its reward hook), the reward net and its optimiser; warm-starts the policy if asked.</summary>
@@ -252,14 +251,11 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
             RewardNet = createRewardNet(_ppo.Policy.ObservationDimension, actionSpace, rng);
             _expertActions = RewardNet.EncodeActions(demos.Actions.Span, demos.Count);
             _optimizer = new Adam(RewardNet.NamedParameters(), options.DiscriminatorLearningRate);
-            _discriminatorSeed = (long)(rng.NextUInt64() >> 1);
-            _rng = new Rng(_discriminatorSeed);
+            _rng = new Rng((long)(rng.NextUInt64() >> 1));
             if (options.NormalizeRewards) _normalizer = new RunningRewardNormalizer();
             if (checkpoint is not null)
             {
-                var restored = checkpoint.RestoreDiscriminator(RewardNet, _optimizer, _normalizer);
-                (_discriminatorSeed, LastDiscriminatorStats) = (restored.Seed, restored.LastStats);
-                _rng = new Rng(_discriminatorSeed);
+                LastDiscriminatorStats = checkpoint.RestoreDiscriminator(RewardNet, _optimizer, _normalizer, _rng);
             }
             else if (options.WarmStart is BcOptions bc)
             {
@@ -337,14 +333,12 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     /// earlier checkpoint there survives any failure intact. Call it between rounds; resume with the trainer's
     /// <c>Resume</c>.
     /// </summary>
-    /// <remarks>Discriminator steps taken by hand through <see cref="TrainDiscriminator"/> are saved (their weights are), but
-    /// the interpolation draws of such steps are not: a round begins from its own generator.</remarks>
     public void SaveCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         AdversarialCheckpoint.Write(path, new AdversarialCheckpoint.Contents(Algorithm, Options, _ppo.EnvId, _ppo.Policy.ObservationDimension,
             RewardNet.ActionSpaceText, _demos, _ppo.Iteration, _ppo.SerializeState(), _ppo.Policy, _ppo.Value, _ppo.Optimizer.GetState(), RewardNet,
-            _optimizer.GetState(), _discriminatorSeed, _normalizer, LastDiscriminatorStats));
+            _optimizer.GetState(), _rng.GetState(), _normalizer, LastDiscriminatorStats));
     }
 
     /// <summary>One round: a PPO iteration, whose reward hook trains the discriminator and writes the learned reward.</summary>
@@ -466,7 +460,6 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     /// <summary>The PPO reward hook: horizon guard, discriminator round, then the learned reward into the buffer.</summary>
     private void RewriteRewards(RolloutBuffer buffer)
     {
-        _rng = new Rng(Seeds.Derive(_discriminatorSeed, 0, buffer.Iteration));   // round k's draws depend on k alone: resumable
         if (!Options.AllowVariableHorizon)
             for (int k = 0; k < buffer.Count; k++)
                 if (buffer.Terminated[k])

@@ -9,6 +9,7 @@ using Apprentice.Rewards;
 using Apprentice.Tensors;
 using Apprentice.Tensors.Nn;
 using Apprentice.Tensors.Optim;
+using Apprentice.Tensors.Random;
 using Apprentice.Tensors.Serialization;
 
 namespace Apprentice.Algorithms;
@@ -53,7 +54,7 @@ internal sealed class AdversarialCheckpoint
     /// <summary>What a checkpoint holds, gathered by the trainer.</summary>
     public sealed record Contents(string Algorithm, AdversarialOptions Options, string? EnvId, int ObservationDimension, string ActionSpace,
         Transitions Demonstrations, int Round, string PpoState, Module Policy, Module Value, OptimizerState PpoOptimizer, Module RewardNet, OptimizerState DiscriminatorOptimizer,
-        long DiscriminatorSeed, RunningRewardNormalizer? Normalizer, DiscriminatorStats? LastStats);
+        RngState DiscriminatorRng, RunningRewardNormalizer? Normalizer, DiscriminatorStats? LastStats);
 
     /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically (temporary file in the same folder, then a rename).</summary>
     public static void Write(string path, Contents contents)
@@ -76,7 +77,7 @@ internal sealed class AdversarialCheckpoint
             Ppo = JsonNode.Parse(contents.PpoState)!.AsObject(),
             PpoOptimizer = SavedOptimizer.From(contents.PpoOptimizer),
             DiscriminatorOptimizer = SavedOptimizer.From(contents.DiscriminatorOptimizer),
-            DiscriminatorSeed = contents.DiscriminatorSeed,
+            DiscriminatorRng = contents.DiscriminatorRng,
             RewardNormalizer = contents.Normalizer is { } n ? new SavedNormalizer { Count = n.Count, Mean = n.Mean, Variance = n.Variance } : null,
             LastDiscriminatorStats = contents.LastStats is { } s
                 ? new SavedStats { Loss = s.Loss, Penalty = s.Penalty, ExpertAccuracy = s.ExpertAccuracy, GeneratorAccuracy = s.GeneratorAccuracy }
@@ -221,9 +222,19 @@ internal sealed class AdversarialCheckpoint
             throw new InvalidDataException($"{_path}: manifest field '{field}': expected {Quote(expected)} ({what}), found {Quote(found)}; the checkpoint is from another env.");
     }
 
-    /// <summary>Loads the reward net, its optimiser and the normaliser; returns the discriminator seed and the last round's statistics.</summary>
-    public (long Seed, DiscriminatorStats? LastStats) RestoreDiscriminator(Module rewardNet, Optimizer optimizer, RunningRewardNormalizer? normalizer)
+    /// <summary>Loads the reward net, its optimiser and the normaliser; continues <paramref name="rng"/> (the discriminator's generator) where it stood; returns the last round's statistics.</summary>
+    public DiscriminatorStats? RestoreDiscriminator(Module rewardNet, Optimizer optimizer, RunningRewardNormalizer? normalizer, Rng rng)
     {
+        var savedRng = _manifest.DiscriminatorRng
+            ?? throw new InvalidDataException($"{_path}: manifest field 'discriminator_rng' is missing.");
+        try
+        {
+            rng.SetState(savedRng);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{_path}: manifest field 'discriminator_rng': {e.Message}", e);
+        }
         LoadModule(rewardNet, RewardNetPrefix);
         LoadOptimizer(optimizer, DiscriminatorOptimizerPrefix, _manifest.DiscriminatorOptimizer!);
         if (normalizer is not null)
@@ -240,7 +251,7 @@ internal sealed class AdversarialCheckpoint
             }
         }
         var s = _manifest.LastDiscriminatorStats;
-        return (_manifest.DiscriminatorSeed, s is null ? null : new DiscriminatorStats(s.Loss, s.Penalty, s.ExpertAccuracy, s.GeneratorAccuracy));
+        return s is null ? null : new DiscriminatorStats(s.Loss, s.Penalty, s.ExpertAccuracy, s.GeneratorAccuracy);
     }
 
     private void LoadModule(Module module, string prefix)
@@ -290,7 +301,7 @@ internal sealed class AdversarialCheckpoint
         public JsonObject? Ppo { get; set; }
         public SavedOptimizer? PpoOptimizer { get; set; }
         public SavedOptimizer? DiscriminatorOptimizer { get; set; }
-        public long DiscriminatorSeed { get; set; }
+        public RngState? DiscriminatorRng { get; set; }
         public SavedNormalizer? RewardNormalizer { get; set; }
         public SavedStats? LastDiscriminatorStats { get; set; }
     }
