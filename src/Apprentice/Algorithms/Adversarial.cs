@@ -188,8 +188,16 @@ public sealed record DiscriminatorStats(double Loss, double Penalty, double Expe
 /// (imitation's <c>logits_expert_is_high</c>), so D = σ(logit) = P(expert).
 /// </summary>
 /// <remarks>
-/// Randomness: the constructor's <see cref="Rng"/> draws PPO's weights and run seed, the reward net's weights
-/// and a seed for the discriminator's minibatches; the same seed gives the same numbers.
+/// <para><b>Randomness.</b> The constructor's <see cref="Rng"/> draws PPO's weights and run seed, the reward net's
+/// weights and a seed for the discriminator's own generator (its minibatches and gradient-penalty interpolates). The
+/// same seed gives the same numbers, and a resumed run continues bit for bit: a checkpoint saves where that generator
+/// stands.</para>
+/// <para><b>Checkpoints</b> are single safetensors files written atomically (a temporary file beside the target,
+/// then renamed over it, so a failed save leaves the previous checkpoint intact): the policy, value net, reward net
+/// (with its running input statistics) and both optimisers' state as tensors, and a JSON manifest in the file's
+/// metadata with the algorithm, env, options, PPO's run state (counters, statistics, the envs' episode records) and
+/// the trainer's own (where the discriminator's generator stands, reward normaliser, last statistics). See <see cref="SaveCheckpoint"/>,
+/// <see cref="Train(string?)"/>, and the <c>Resume</c> of <see cref="GailTrainer{TAction}"/> and <see cref="AirlTrainer{TAction}"/>.</para>
 /// </remarks>
 public abstract class AdversarialTrainer<TAction> : IDisposable
 {
@@ -210,6 +218,13 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     /// <exception cref="ArgumentException">The demonstrations contain terminated episodes and <see cref="AdversarialOptions.AllowVariableHorizon"/> is off, or do not fit the env.</exception>
     protected AdversarialTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options,
         Func<int, object, Rng, RewardNet> createRewardNet, Rng rng, ITrainingLog log)
+        : this(makeEnv, demos, options, createRewardNet, rng, log, checkpoint: null)
+    {
+    }
+
+    /// <summary>A fresh run, or with <paramref name="checkpoint"/> one restored from it (then <paramref name="rng"/> draws nothing that lasts).</summary>
+    private protected AdversarialTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options,
+        Func<int, object, Rng, RewardNet> createRewardNet, Rng rng, ITrainingLog log, AdversarialCheckpoint? checkpoint)
     {
         ArgumentNullException.ThrowIfNull(demos);
         ArgumentNullException.ThrowIfNull(options);
@@ -223,15 +238,14 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
                 if (demos.Dones[i])
                     throw new ArgumentException(VariableHorizonMessage($"demonstration episode {demos.EpisodeIndex[i]} ends by termination (row {i} is done)"), nameof(demos));
         (Options, _demos, _log) = (options, demos, log);
-        _ppo = new PpoTrainer<TAction>(makeEnv, options.Ppo, rng, log, RewriteRewards);
+        checkpoint?.CheckOptions(options);
+        checkpoint?.CheckDemonstrations(demos);
+        _ppo = checkpoint is null
+            ? new PpoTrainer<TAction>(makeEnv, options.Ppo, rng, log, RewriteRewards)
+            : checkpoint.RestorePpo(makeEnv, options.Ppo, log, RewriteRewards, ppo => SpacesOf(ppo.Policy).Action);
         try
         {
-            var (observationSpace, actionSpace) = _ppo.Policy switch
-            {
-                DiscretePolicy d => ((object)d.ObservationSpace, (object)d.ActionSpace),
-                ContinuousPolicy c => (c.ObservationSpace, c.ActionSpace),
-                var p => throw new NotSupportedException($"Unexpected policy type {p.GetType().Name}."),
-            };
+            var (observationSpace, actionSpace) = SpacesOf(_ppo.Policy);
             if (demos.ObservationSize != _ppo.Policy.ObservationDimension)
                 throw new ArgumentException($"Demonstrations have {demos.ObservationSize} observation values per row; the env has {_ppo.Policy.ObservationDimension}.", nameof(demos));
             RewardNet = createRewardNet(_ppo.Policy.ObservationDimension, actionSpace, rng);
@@ -239,7 +253,11 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
             _optimizer = new Adam(RewardNet.NamedParameters(), options.DiscriminatorLearningRate);
             _rng = new Rng((long)(rng.NextUInt64() >> 1));
             if (options.NormalizeRewards) _normalizer = new RunningRewardNormalizer();
-            if (options.WarmStart is BcOptions bc)
+            if (checkpoint is not null)
+            {
+                LastDiscriminatorStats = checkpoint.RestoreDiscriminator(RewardNet, _optimizer, _normalizer, _rng);
+            }
+            else if (options.WarmStart is BcOptions bc)
             {
                 var (cloned, _) = BehaviourCloning.Train(demos, (Spaces.Box)observationSpace, (Spaces.Space<TAction>)actionSpace, _ppo.Policy, bc, _rng, log);
                 _ppo.Policy.LoadStateDict(cloned.StateDict());
@@ -253,6 +271,14 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
     }
 
     private readonly Tensor _expertActions;
+
+    /// <summary>The policy's observation and action spaces (a <see cref="Spaces.Box"/>, and a <see cref="Spaces.Discrete"/> or <see cref="Spaces.Box"/>).</summary>
+    private static (object Observation, object Action) SpacesOf(MlpPolicy policy) => policy switch
+    {
+        DiscretePolicy d => (d.ObservationSpace, d.ActionSpace),
+        ContinuousPolicy c => (c.ObservationSpace, c.ActionSpace),
+        var p => throw new NotSupportedException($"Unexpected policy type {p.GetType().Name}."),
+    };
 
     /// <summary>The settings of this run.</summary>
     public AdversarialOptions Options { get; }
@@ -279,8 +305,41 @@ public abstract class AdversarialTrainer<TAction> : IDisposable
         "(Apprentice.Envs.Wrappers.FixedHorizon) or use a seals/ id such as seals/CartPole-v0, and collect the demonstrations " +
         "there; or set AdversarialOptions.AllowVariableHorizon = true to accept the bias.";
 
-    /// <summary>Runs PPO to <see cref="PpoOptions.TotalSteps"/> with the learned reward; returns the policy.</summary>
-    public MlpPolicy Train() => _ppo.Train();
+    /// <summary>"gail" or "airl": what a checkpoint records, so one is never resumed as the other.</summary>
+    public abstract string Algorithm { get; }
+
+    /// <summary>Rounds completed (PPO iterations).</summary>
+    public int Round => _ppo.Iteration;
+
+    /// <summary>
+    /// Runs the remaining rounds to <see cref="PpoOptions.TotalSteps"/> with the learned reward; returns the policy. With a
+    /// path, saves a checkpoint there every <see cref="PpoOptions.CheckpointInterval"/> rounds of <see cref="AdversarialOptions.Ppo"/>
+    /// (a round is one PPO iteration) and at the end; an interval of 0 saves only at the end.
+    /// </summary>
+    /// <param name="checkpointPath">The checkpoint file (see <see cref="SaveCheckpoint"/>), or null for none.</param>
+    public MlpPolicy Train(string? checkpointPath = null)
+    {
+        while (!_ppo.Done)
+        {
+            _ppo.Iterate();
+            if (checkpointPath is not null && _ppo.CheckpointDue) SaveCheckpoint(checkpointPath);
+        }
+        return Policy;
+    }
+
+    /// <summary>
+    /// Writes everything the run needs to continue bit for bit to one safetensors file at <paramref name="path"/> (its
+    /// folder is created if needed): into a temporary file in the same folder, then renamed over the target, so an
+    /// earlier checkpoint there survives any failure intact. Call it between rounds; resume with the trainer's
+    /// <c>Resume</c>.
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AdversarialCheckpoint.Write(path, new AdversarialCheckpoint.Contents(Algorithm, Options, _ppo.EnvId, _ppo.Policy.ObservationDimension,
+            RewardNet.ActionSpaceText, _demos, _ppo.Iteration, _ppo.SerializeState(), _ppo.Policy, _ppo.Value, _ppo.Optimizer.GetState(), RewardNet,
+            _optimizer.GetState(), _rng.GetState(), _normalizer, LastDiscriminatorStats));
+    }
 
     /// <summary>One round: a PPO iteration, whose reward hook trains the discriminator and writes the learned reward.</summary>
     public PpoIterationStats Iterate() => _ppo.Iterate();

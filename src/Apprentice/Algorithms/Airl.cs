@@ -22,10 +22,36 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
     /// <param name="rng">The run's randomness.</param>
     /// <param name="log">Receives <c>ppo/…</c> and <c>disc/…</c> scalars.</param>
     public AirlTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, Rng rng, ITrainingLog log)
-        : base(makeEnv, demos, options, (obs, space, r) => new ShapedRewardNet(obs, space, r, options.Ppo.Gamma,
-            options.AirlStateOnlyReward ? RewardInputs.State : RewardInputs.State | RewardInputs.Action,
-            options.DiscriminatorHiddenSizes, options.SpectralNorm, options.NormalizeRewardInputs), rng, log)
+        : base(makeEnv, demos, options, RewardNetFactory(options), rng, log)
     {
+    }
+
+    private AirlTrainer(Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, ITrainingLog log, AdversarialCheckpoint checkpoint)
+        : base(makeEnv, demos, options, RewardNetFactory(options), new Rng(0), log, checkpoint)
+    {
+    }
+
+    /// <summary>What <see cref="AdversarialTrainer{TAction}.Algorithm"/> returns for AIRL.</summary>
+    public const string Name = "airl";
+
+    /// <inheritdoc/>
+    public override string Algorithm => Name;
+
+    /// <summary>Continues an AIRL run from a checkpoint; see <see cref="GailTrainer{TAction}.Resume"/>, the same with AIRL for GAIL.</summary>
+    /// <inheritdoc cref="GailTrainer{TAction}.Resume"/>
+    public static AirlTrainer<TAction> Resume(string path, Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, ITrainingLog log)
+    {
+        var checkpoint = AdversarialCheckpoint.Read(path);
+        checkpoint.CheckAlgorithm(Name);
+        return new AirlTrainer<TAction>(makeEnv, demos, options, log, checkpoint);
+    }
+
+    private static Func<int, object, Rng, RewardNet> RewardNetFactory(AdversarialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (obs, space, r) => new ShapedRewardNet(obs, space, r, options.Ppo.Gamma,
+            options.AirlStateOnlyReward ? RewardInputs.State : RewardInputs.State | RewardInputs.Action,
+            options.DiscriminatorHiddenSizes, options.SpectralNorm, options.NormalizeRewardInputs);
     }
 
     /// <summary>The shaped reward net f.</summary>

@@ -112,7 +112,10 @@ public sealed record PpoOptions
     /// </summary>
     public bool OrthogonalInit { get; init; } = true;
 
-    /// <summary>With a checkpoint folder, save every this many iterations (and always at the end); 0 saves only at the end.</summary>
+    /// <summary>
+    /// With a checkpoint folder, save every this many iterations (and always at the end); 0 saves only at the end. GAIL and
+    /// AIRL read it as rounds, for their checkpoint file (<see cref="AdversarialTrainer{TAction}.Train(string?)"/>).
+    /// </summary>
     public int CheckpointInterval { get; init; }
 
     /// <summary>Transitions per rollout: <see cref="Envs"/> · <see cref="StepsPerEnv"/>.</summary>
@@ -412,11 +415,13 @@ public sealed class PpoTrainer<TAction> : IDisposable
         while (!Done)
         {
             Iterate();
-            bool due = Done || (Options.CheckpointInterval > 0 && Iteration % Options.CheckpointInterval == 0);
-            if (checkpointFolder is not null && due) SaveCheckpoint(checkpointFolder);
+            if (checkpointFolder is not null && CheckpointDue) SaveCheckpoint(checkpointFolder);
         }
         return Policy;
     }
+
+    /// <summary>Whether the iteration just run ends a <see cref="PpoOptions.CheckpointInterval"/> (or the run).</summary>
+    internal bool CheckpointDue => Done || (Options.CheckpointInterval > 0 && Iteration % Options.CheckpointInterval == 0);
 
     /// <summary>One iteration: collect a rollout, run the reward hook, compute advantages, update, log.</summary>
     /// <exception cref="InvalidOperationException">All iterations have run, or the reward hook wrote a non-finite reward.</exception>
@@ -748,6 +753,21 @@ public sealed class PpoTrainer<TAction> : IDisposable
         PolicyFile.Save(_head.Policy, Path.Combine(folder, PolicyFileName), stamp);
         _value.Save(Path.Combine(folder, ValueFileName), stamp);
         _optimizer.Save(Path.Combine(folder, OptimizerFileName));
+        AtomicFile.WriteAllText(Path.Combine(folder, StateFileName), SerializeState());
+    }
+
+    /// <summary>The env id of the copies (from their <see cref="EnvSpec"/>), null when the env has no spec.</summary>
+    internal string? EnvId => _copies[0].Spec?.Id;
+
+    /// <summary>PPO's optimiser over policy and value parameters (for checkpoints that hold it elsewhere).</summary>
+    internal Adam Optimizer => _optimizer;
+
+    /// <summary>
+    /// Everything of the run that is not a tensor (options, counters, running statistics, the envs' episode
+    /// records) as the JSON of <c>trainer.json</c>; another trainer's checkpoint can embed it.
+    /// </summary>
+    internal string SerializeState()
+    {
         var state = new SavedState
         {
             FormatVersion = FormatVersion,
@@ -768,7 +788,7 @@ public sealed class PpoTrainer<TAction> : IDisposable
             })],
             RecentReturns = [.. _recentReturns],
         };
-        AtomicFile.WriteAllText(Path.Combine(folder, StateFileName), JsonSerializer.Serialize(state, Json));
+        return JsonSerializer.Serialize(state, Json);
     }
 
     /// <summary>
@@ -788,27 +808,59 @@ public sealed class PpoTrainer<TAction> : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string statePath = Path.Combine(folder, StateFileName);
         if (!File.Exists(statePath)) throw new InvalidDataException($"{statePath}: PPO checkpoint state not found.");
+        var state = ParseState(File.ReadAllText(statePath), statePath);
+        var options = state.Options!;
+        if (totalSteps is int total) options = options with { TotalSteps = total };
+        return Restore(state, statePath, makeEnv, options, log, rewriteRewards, trainer => trainer.LoadWeightFiles(folder, state));
+    }
+
+    /// <summary>
+    /// Rebuilds a run from PPO's state as <see cref="SerializeState"/> wrote it, for a checkpoint that holds it
+    /// elsewhere: <paramref name="loadWeights"/> puts the policy, value and optimiser weights in place (and may check
+    /// the envs first); then counters, statistics and the envs (by replay) are restored.
+    /// </summary>
+    /// <param name="stateJson">The state's JSON.</param>
+    /// <param name="source">Where it came from, named in errors.</param>
+    /// <param name="makeEnv">Builds env copy i; must build the same envs as the original run.</param>
+    /// <param name="options">The run's options (the caller checks they fit the checkpoint).</param>
+    /// <param name="log">Receives <c>ppo/…</c> scalars and progress.</param>
+    /// <param name="rewriteRewards">The reward hook.</param>
+    /// <param name="loadWeights">Loads the weights into the new trainer; returns where the optimiser state came from (named in errors).</param>
+    internal static PpoTrainer<TAction> Restore(string stateJson, string source, Func<int, IEnv<float[], TAction>> makeEnv, PpoOptions options,
+        ITrainingLog log, Action<RolloutBuffer>? rewriteRewards, Func<PpoTrainer<TAction>, string> loadWeights) =>
+        Restore(ParseState(stateJson, source), source, makeEnv, options, log, rewriteRewards, loadWeights);
+
+    private static SavedState ParseState(string json, string source)
+    {
         SavedState state;
         try
         {
-            state = JsonSerializer.Deserialize<SavedState>(File.ReadAllText(statePath), Json)
-                ?? throw new InvalidDataException($"{statePath}: the checkpoint state is empty.");
+            state = JsonSerializer.Deserialize<SavedState>(json, Json)
+                ?? throw new InvalidDataException($"{source}: the checkpoint state is empty.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{statePath}: not a valid PPO checkpoint state: {e.Message}", e);
+            throw new InvalidDataException($"{source}: not a valid PPO checkpoint state: {e.Message}", e);
         }
         if (state.FormatVersion != FormatVersion)
-            throw new InvalidDataException($"{statePath}: field 'format_version': expected {FormatVersion}, found {state.FormatVersion}.");
-        var options = state.Options ?? throw new InvalidDataException($"{statePath}: field 'options' is missing.");
-        if (totalSteps is int total) options = options with { TotalSteps = total };
+            throw new InvalidDataException($"{source}: field 'format_version': expected {FormatVersion}, found {state.FormatVersion}.");
+        if (state.Options is null) throw new InvalidDataException($"{source}: field 'options' is missing.");
+        return state;
+    }
+
+    private static PpoTrainer<TAction> Restore(SavedState state, string source, Func<int, IEnv<float[], TAction>> makeEnv, PpoOptions options,
+        ITrainingLog log, Action<RolloutBuffer>? rewriteRewards, Func<PpoTrainer<TAction>, string> loadWeights)
+    {
         if (state.Copies is null || state.Copies.Count != options.Envs)
-            throw new InvalidDataException($"{statePath}: field 'copies': expected {options.Envs} env records, found {state.Copies?.Count}.");
+            throw new InvalidDataException($"{source}: field 'copies': expected {options.Envs} env records, found {state.Copies?.Count}.");
 
         var trainer = new PpoTrainer<TAction>(makeEnv, options, new Rng(0), log, rewriteRewards, state.RunSeed);
         try
         {
-            trainer.Restore(folder, state);
+            string optimizerSource = loadWeights(trainer);
+            if (trainer._optimizer.StepCount != state.OptimizerSteps)
+                throw new InvalidDataException($"{optimizerSource}: holds {trainer._optimizer.StepCount} optimiser steps, but {StateFileName} expects {state.OptimizerSteps}; the checkpoint is incomplete.");
+            trainer.RestoreRun(state);
         }
         catch
         {
@@ -818,7 +870,8 @@ public sealed class PpoTrainer<TAction> : IDisposable
         return trainer;
     }
 
-    private void Restore(string folder, SavedState state)
+    /// <summary>Loads the weight and optimiser files, checking they were saved at the state's iteration; returns the optimiser file's path.</summary>
+    private string LoadWeightFiles(string folder, SavedState state)
     {
         string iteration = state.Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (module, file) in new (Module, string)[] { (_head.Policy, PolicyFileName), (_value, ValueFileName) })
@@ -830,9 +883,12 @@ public sealed class PpoTrainer<TAction> : IDisposable
         }
         string optimizerPath = Path.Combine(folder, OptimizerFileName);
         _optimizer.Load(optimizerPath);
-        if (_optimizer.StepCount != state.OptimizerSteps)
-            throw new InvalidDataException($"{optimizerPath}: holds {_optimizer.StepCount} optimiser steps, but {StateFileName} expects {state.OptimizerSteps}; the checkpoint is incomplete.");
+        return optimizerPath;
+    }
 
+    /// <summary>Counters, running statistics and the envs (reset, then each copy's episode replayed) from a checkpoint's state.</summary>
+    private void RestoreRun(SavedState state)
+    {
         (Iteration, Steps) = (state.Iteration, state.Steps);
         RestoreMoments(_observationMoments, state.ObservationStatistics, "observation_statistics");
         RestoreMoments(_rewardMoments, state.RewardStatistics, "reward_statistics");

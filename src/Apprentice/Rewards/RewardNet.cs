@@ -38,13 +38,16 @@ public abstract class RewardNet : Module
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationDimension);
         ObservationDimension = observationDimension;
-        (DiscreteActions, DiscreteStart, ActionFeatures) = actionSpace switch
-        {
-            Discrete d => (true, d.Start, d.N),
-            Box b => (false, 0, b.FlatDimension),
-            _ => throw new ArgumentException($"Reward nets handle Discrete and Box action spaces; got {actionSpace?.GetType().Name ?? "null"}.", nameof(actionSpace)),
-        };
+        (DiscreteActions, DiscreteStart, ActionFeatures) = Encoding(actionSpace);
     }
+
+    /// <summary>How actions of <paramref name="actionSpace"/> are encoded: one-hot (with the space's start) or raw.</summary>
+    private static (bool Discrete, int Start, int Features) Encoding(object actionSpace) => actionSpace switch
+    {
+        Discrete d => (true, d.Start, d.N),
+        Box b => (false, 0, b.FlatDimension),
+        _ => throw new ArgumentException($"Reward nets handle Discrete and Box action spaces; got {actionSpace?.GetType().Name ?? "null"}.", nameof(actionSpace)),
+    };
 
     /// <summary>Floats per flat observation.</summary>
     public int ObservationDimension { get; }
@@ -101,11 +104,23 @@ public abstract class RewardNet : Module
     {
         var metadata = Describe();
         metadata["observation_dimension"] = ObservationDimension.ToString(CultureInfo.InvariantCulture);
-        metadata["action_space"] = DiscreteActions
-            ? $"discrete:{ActionFeatures}:{DiscreteStart.ToString(CultureInfo.InvariantCulture)}"
-            : $"box:{ActionFeatures}";
+        metadata["action_space"] = ActionSpaceText;
         Checkpoint.Save(this, path, metadata);
     }
+
+    /// <summary>The action space as saved files name it: <c>discrete:{n}:{start}</c> or <c>box:{dimension}</c>.</summary>
+    internal string ActionSpaceText => Describe(DiscreteActions, DiscreteStart, ActionFeatures);
+
+    /// <summary><paramref name="actionSpace"/> (a <see cref="Discrete"/> or <see cref="Box"/>) as <see cref="ActionSpaceText"/> names it.</summary>
+    internal static string DescribeActionSpace(object actionSpace)
+    {
+        var (discrete, start, features) = Encoding(actionSpace);
+        return Describe(discrete, start, features);
+    }
+
+    private static string Describe(bool discrete, int start, int features) => discrete
+        ? $"discrete:{features.ToString(CultureInfo.InvariantCulture)}:{start.ToString(CultureInfo.InvariantCulture)}"
+        : $"box:{features.ToString(CultureInfo.InvariantCulture)}";
 
     internal static Sequential BuildMlp(int inputs, int[] hiddenSizes, bool spectralNorm, Rng rng)
     {
@@ -357,6 +372,15 @@ public sealed class RunningRewardNormalizer
         double total = _count + batchCount, delta = batchMean - _mean;
         double m2 = _variance * _count + batchVariance * batchCount + delta * delta * _count * batchCount / total;
         (_mean, _variance, _count) = (_mean + delta * batchCount / total, m2 / total, total);
+    }
+
+    /// <summary>Puts back statistics read from <see cref="Count"/>, <see cref="Mean"/> and <see cref="Variance"/> (a checkpoint).</summary>
+    /// <exception cref="InvalidDataException">A value is negative or not finite.</exception>
+    internal void Restore(double count, double mean, double variance)
+    {
+        if (!(count >= 0) || !double.IsFinite(count) || !double.IsFinite(mean) || !(variance >= 0) || !double.IsFinite(variance))
+            throw new InvalidDataException($"Reward normaliser statistics must be finite with count ≥ 0 and variance ≥ 0; found count {count}, mean {mean}, variance {variance}.");
+        (_count, _mean, _variance) = (count, mean, variance);
     }
 
     /// <summary>Rewrites <paramref name="rewards"/> in place as (r − mean) / √(variance + ε), optionally updating the statistics first.</summary>

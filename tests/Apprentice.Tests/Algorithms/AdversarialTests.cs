@@ -28,7 +28,7 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         public int Act(float[] observation, Rng rng, bool deterministic = true) => (int)rng.Integers(0, 2);
     }
 
-    private static Transitions Demos(string id, IPolicy<float[], int> policy, int episodes, long seed)
+    internal static Transitions Demos(string id, IPolicy<float[], int> policy, int episodes, long seed)
     {
         using var env = new VectorEnv<float[], int>(1, _ => EnvRegistry.Default.MakeDiscrete(id));
         return Transitions.FromTrajectories(Rollouts.Collect(env, policy, SampleUntil.Episodes(episodes), new Rng(seed), seed));
