@@ -246,7 +246,12 @@ public class GradCheckTests
     public void GradCheckCatchesAWrongBackwardRule()
     {
         var x = Param(new Rng(11), -1f, 1f, 4);
-        static Tensor Identity(Tensor t) => Tensor.Record(t.Detach().Clone(), "bad_identity", t, dy => [dy * 2f]);   // deliberately wrong: d/dx x = 1
+        static Tensor Identity(Tensor t)
+        {
+            var y = t.Detach().Clone();
+            Tensor.Record(y, "bad_identity", t, static (n, dy, dx) => dx[0] = dy * 2f);   // deliberately wrong: d/dx x = 1
+            return y;
+        }
         var result = GradCheck.Compare(xs => Identity(xs[0]).Sum(), [x]);
         Assert.False(result.Passed);
         Assert.Contains("analytic 2", result.Worst);
