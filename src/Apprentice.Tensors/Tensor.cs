@@ -66,11 +66,15 @@ public sealed partial class Tensor
         return Lent(arena, arena.Rent(size, zeroed), shape, shapeArray, arena, arena.Generation);
     }
 
-    /// <summary>A view of <paramref name="storage"/>'s values in <paramref name="shape"/> (same size): an op result of the running step, if any.</summary>
+    /// <summary>
+    /// A view of <paramref name="storage"/>'s values in <paramref name="shape"/> (same size). A view
+    /// of storage lent by the running step is a result of that step (its object reused, if the arena
+    /// reuses objects); a view of lasting storage (parameters, data) is a new object that lasts as well.
+    /// </summary>
     private static Tensor View(Tensor storage, ReadOnlySpan<int> shape, int[]? shapeArray)
     {
         var arena = TensorArena.Current;
-        if (arena is null || !arena.ReusesTensorObjects) return new Tensor(storage, shapeArray ?? shape.ToArray());
+        if (arena is null || !arena.ReusesTensorObjects || storage._arena != arena) return new Tensor(storage, shapeArray ?? shape.ToArray());
         return Lent(arena, storage._data, shape, shapeArray, storage._arena, storage._generation);
     }
 
@@ -221,7 +225,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The same values, outside the graph: gradients do not flow through the result.</summary>
-    public Tensor Detach() => new(this, _shape);
+    public Tensor Detach() => View(this, _shape, _shape);
 
     /// <summary>A copy with its own storage, outside the graph.</summary>
     public Tensor Clone() => new(Span.ToArray(), [.. _shape]);

@@ -24,7 +24,10 @@ namespace Apprentice.Tensors;
 /// throws between steps, but while a later step runs it may be that step's result of the same
 /// place (the k-th op) and shape: the same object, showing that op's values, graph and gradient
 /// state, with no error. A reference whose place went to a tensor of another shape (the sequence
-/// of ops changed) stays recycled and throws. Use it in training loops that keep nothing computed
+/// of ops changed) stays recycled and throws. Views of tensors made outside the step (a
+/// <see cref="Tensor.Reshape"/> or <see cref="Tensor.Detach"/> of a parameter or of the input
+/// batch) are not results of the step: they are new objects (a small allocation) and stay valid,
+/// as without reuse. Use it in training loops that keep nothing computed
 /// past a step but <see cref="Tensor.Item"/> values and clones, as behaviour cloning does.</para>
 /// <para>An arena serves one thread at a time; steps do not nest. The current step is per thread
 /// (like <see cref="Autograd.GradMode"/>), so other threads' tensors are never taken from it.</para>

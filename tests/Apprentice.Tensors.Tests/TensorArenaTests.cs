@@ -172,7 +172,7 @@ public class TensorArenaTests
         }
         using (arena.Step())
         {
-            _ = (x.Reshape(1, 3) * 3f).Relu();                                 // a view first: every later place changes shape
+            _ = (x.Reshape(1, 3) * 3f).Relu();                                 // a [1, 3] input: the product and the ReLU change shape
             Assert.Throws<InvalidOperationException>(() => y.ToArray());       // y lost its place, and stays recycled
         }
         Assert.Equal([1f, -2f, 3f], x.ToArray());

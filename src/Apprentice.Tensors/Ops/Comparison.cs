@@ -29,7 +29,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Where(Tensor mask, Tensor whenTrue, Tensor whenFalse)
     {
-        var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(mask.Shape, whenTrue.Shape), whenFalse.Shape);
+        int rank = Math.Max(mask.Rank, Math.Max(whenTrue.Rank, whenFalse.Rank));
+        var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(mask.Shape, whenTrue.Shape, stackalloc int[Math.Max(mask.Rank, whenTrue.Rank)]), whenFalse.Shape, stackalloc int[rank]);
         Tensor m, t, f;
         using (NoGrad())
         {
