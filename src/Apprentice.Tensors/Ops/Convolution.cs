@@ -105,9 +105,14 @@ public sealed partial class Tensor
         long work = (long)batch * outChannels * positions * w.PatchSize;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
         bool direct = DirectConvolution.Fits(w, outChannels);
-        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
-        if (threads == 1) ConvImages(this, weight, taps, bias, y, ConvBuffer(w, direct), w, 0, 1);
-        else ConvImagesOnThreads(this, weight, taps, bias, y, w, direct, threads);
+        // One buffer per thread, then the weight tap-major for the direct kernel, all taken on this
+        // thread (an arena serves only its own thread) and in this order on both paths.
+        if (threads == 1)
+        {
+            var buffer = ConvBuffer(w, direct);
+            ConvImages(this, weight, direct ? DirectConvolution.TapMajor(weight) : null, bias, y, buffer, w, 0, 1);
+        }
+        else ConvImagesOnThreads(this, weight, bias, y, w, direct, threads);
         var node = bias is null
             ? Record(y, "conv2d", this, weight, static (n, dy, dx) => Conv2dBackward(n, dy, dx))
             : Record(y, "conv2d", this, weight, bias, static (n, dy, dx) => Conv2dBackward(n, dy, dx));
@@ -145,11 +150,12 @@ public sealed partial class Tensor
         direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, w.OutH * w.OutW], zeroed: w.Padding > 0);
 
     // The threaded forward pass, in a method of its own so that the single-threaded one allocates
-    // no closure. Buffers are taken here, on the calling thread: an arena serves only its own thread.
-    private static void ConvImagesOnThreads(Tensor x, Tensor weight, Tensor? taps, Tensor? bias, Tensor y, Window w, bool direct, int threads)
+    // no closure.
+    private static void ConvImagesOnThreads(Tensor x, Tensor weight, Tensor? bias, Tensor y, Window w, bool direct, int threads)
     {
         var buffers = new Tensor[threads];
         for (int t = 0; t < threads; t++) buffers[t] = ConvBuffer(w, direct);
+        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => ConvImages(x, weight, taps, bias, y, buffers[t], w, t, threads));
     }
 

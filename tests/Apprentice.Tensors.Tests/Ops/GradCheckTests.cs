@@ -278,6 +278,29 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void GatherRowsEqualsItsComposedFormBitForBitThroughDoubleBackward()
+    {
+        // GatherRows is a primitive (no flat index array per call); it must give the numbers of the
+        // flat IndexSelect it replaced: values, gradients, and the gradient of a gradient penalty.
+        var rng = new Rng(12);
+        var logits = Param(rng, -2f, 2f, 5, 4);
+        var w = Param(rng, -1f, 1f, 4, 4);
+        int[] classes = [3, 0, 2, 2, 1];
+        int[] flat = [.. classes.Select((c, i) => i * 4 + c)];
+        float[][] Run(Func<Tensor, Tensor> gather)
+        {
+            var picked = gather(logits.MatMul(w).LogSoftmax());
+            var g = Tensor.Gradients(picked.Sum(), [logits], createGraph: true)[0];
+            var penalty = (g * g).Sum() + picked.Mean();
+            var second = Tensor.Gradients(penalty, [logits, w]);
+            return [picked.ToArray(), g.ToArray(), second[0].ToArray(), second[1].ToArray()];
+        }
+        var primitive = Run(t => t.GatherRows(classes));
+        var composed = Run(t => t.Reshape(20).IndexSelect(0, flat));
+        Assert.Equal(composed, primitive);
+    }
+
+    [Fact]
     public void HessianVectorProductMatchesFiniteDifferencesOfTheGradient()
     {
         var rng = new Rng(10);
