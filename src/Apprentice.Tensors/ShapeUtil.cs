@@ -30,13 +30,19 @@ internal static class ShapeUtil
     public static int[] Strides(ReadOnlySpan<int> shape)
     {
         var strides = new int[shape.Length];
+        Strides(shape, strides);
+        return strides;
+    }
+
+    /// <summary>Row-major strides of <paramref name="shape"/>, written into <paramref name="strides"/> (same length).</summary>
+    public static void Strides(ReadOnlySpan<int> shape, Span<int> strides)
+    {
         int s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
             strides[i] = s;
             s *= shape[i];
         }
-        return strides;
     }
 
     public static int FlatIndex(ReadOnlySpan<int> shape, ReadOnlySpan<int> index)
@@ -56,8 +62,15 @@ internal static class ShapeUtil
     /// <summary>NumPy broadcasting: align trailing axes; each pair must be equal or contain a 1.</summary>
     public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
+        var result = new int[Math.Max(a.Length, b.Length)];
+        Broadcast(a, b, result);
+        return result;
+    }
+
+    /// <summary>As <see cref="Broadcast(ReadOnlySpan{int}, ReadOnlySpan{int})"/>, written into <paramref name="result"/> (the larger rank long) and returned.</summary>
+    public static Span<int> Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> result)
+    {
         int rank = Math.Max(a.Length, b.Length);
-        var result = new int[rank];
         for (int i = 0; i < rank; i++)
         {
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
@@ -72,16 +85,24 @@ internal static class ShapeUtil
     /// <summary>Strides of <paramref name="shape"/> viewed as <paramref name="target"/> (0 on broadcast axes).</summary>
     public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)
     {
-        var own = Strides(shape);
         var result = new int[target.Length];
-        int offset = target.Length - shape.Length;
-        for (int i = 0; i < shape.Length; i++)
-            result[i + offset] = shape[i] == 1 && target[i + offset] != 1 ? 0 : own[i];
+        BroadcastStrides(shape, target, result);
         return result;
     }
 
+    /// <summary>As <see cref="BroadcastStrides(ReadOnlySpan{int}, ReadOnlySpan{int})"/>, written into <paramref name="result"/> (target's length, zeroed).</summary>
+    public static void BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> target, Span<int> result)
+    {
+        Span<int> own = stackalloc int[shape.Length];
+        Strides(shape, own);
+        int offset = target.Length - shape.Length;
+        for (int i = 0; i < shape.Length; i++)
+            result[i + offset] = shape[i] == 1 && target[i + offset] != 1 ? 0 : own[i];
+    }
+
     /// <summary>Replaces one −1 in <paramref name="shape"/> by whatever makes the size <paramref name="size"/>.</summary>
-    public static int[] ResolveReshape(ReadOnlySpan<int> from, int size, int[] shape)
+    /// <returns><paramref name="result"/> (as long as <paramref name="shape"/>), holding the resolved shape.</returns>
+    public static Span<int> ResolveReshape(ReadOnlySpan<int> from, int size, ReadOnlySpan<int> shape, Span<int> result)
     {
         int inferred = -1, known = 1;
         for (int i = 0; i < shape.Length; i++)
@@ -94,7 +115,7 @@ internal static class ShapeUtil
             else if (shape[i] < 0) throw new ArgumentException($"Reshape {Format(shape)} has a negative dimension.");
             else known *= shape[i];
         }
-        var result = (int[])shape.Clone();
+        shape.CopyTo(result);
         if (inferred >= 0)
         {
             if (known == 0 || size % known != 0)

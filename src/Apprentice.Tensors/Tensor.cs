@@ -10,19 +10,22 @@ namespace Apprentice.Tensors;
 /// computed by a recorded op, the <see cref="Node"/> that made it. Scalars are 0-d tensors.
 /// </summary>
 /// <remarks>
-/// Ops never modify their inputs. <see cref="Reshape(int[])"/> returns a view that shares storage;
+/// Ops never modify their inputs. <see cref="Reshape(ReadOnlySpan{int})"/> returns a view that shares storage;
 /// every other op allocates its result (from the <see cref="TensorArena"/> of the running step, if
 /// there is one). Reference equality only: there is no <c>==</c> overload, because element-wise
 /// comparisons (<see cref="Gt(float)"/>, …) return tensors.
 /// </remarks>
 public sealed partial class Tensor
 {
-    private readonly float[] _data;
-    private readonly int[] _shape;
-    private readonly TensorArena? _arena;            // set when the storage is lent by an arena step
-    private readonly int _generation;                // the arena's generation when it was lent
+    // Not readonly only so that an arena reusing tensor objects can give this object to a later
+    // step's op (TensorArena.ReusesTensorObjects); nothing else writes them after construction.
+    private float[] _data;
+    private int[] _shape;
+    private TensorArena? _arena;                     // set when the storage is lent by an arena step
+    private int _generation;                         // the arena's generation when it was lent
     private bool _requiresGrad;
     private Tensor? _ownGrad;                        // the last gradient the backward sweep stored here (exclusively ours)
+    private Node? _spareNode;                        // this object's node from an earlier step, for its next op to reuse
 
     /// <summary>Wraps <paramref name="data"/> without copying; the caller gives up ownership.</summary>
     internal Tensor(float[] data, int[] shape)
@@ -42,19 +45,65 @@ public sealed partial class Tensor
         _generation = storage._generation;
     }
 
-    /// <summary>A result of an op: storage lent by the running arena step if any. Takes <paramref name="shape"/> as is (shapes are never modified).</summary>
-    private Tensor(int[] shape, TensorArena? arena, bool zeroed) : this(arena?.Rent(ShapeUtil.Size(shape), zeroed) ?? new float[ShapeUtil.Size(shape)], shape)
-    {
-        _arena = arena;
-        _generation = arena?.Generation ?? 0;
-    }
-
     /// <summary>
     /// Result storage for an op (see <see cref="TensorArena"/>). Zeroed unless <paramref name="zeroed"/>
     /// is false, which an op may pass only when it writes every element: recycled storage then
-    /// holds an earlier step's values, and clearing it would be a wasted pass over memory.
+    /// holds an earlier step's values, and clearing it would be a wasted pass over memory. Takes
+    /// <paramref name="shape"/> as is (shapes are never modified), so an op may pass its input's.
     /// </summary>
-    internal static Tensor Output(int[] shape, bool zeroed = true) => new(shape, TensorArena.Current, zeroed);
+    internal static Tensor Output(int[] shape, bool zeroed = true) => Output(shape, shape, zeroed);
+
+    /// <inheritdoc cref="Output(int[], bool)"/>
+    /// <remarks>For shapes built on the spot (<c>Output([m, n])</c>): inside a step of an arena that
+    /// reuses tensor objects, the shape array of the recycled result is reused and nothing is allocated.</remarks>
+    internal static Tensor Output(ReadOnlySpan<int> shape, bool zeroed = true) => Output(shape, null, zeroed);
+
+    private static Tensor Output(ReadOnlySpan<int> shape, int[]? shapeArray, bool zeroed)
+    {
+        int size = ShapeUtil.Size(shape);
+        var arena = TensorArena.Current;
+        if (arena is null) return new Tensor(new float[size], shapeArray ?? shape.ToArray());
+        return Lent(arena, arena.Rent(size, zeroed), shape, shapeArray, arena, arena.Generation);
+    }
+
+    /// <summary>
+    /// A view of <paramref name="storage"/>'s values in <paramref name="shape"/> (same size). A view
+    /// of storage lent by the running step is a result of that step (its object reused, if the arena
+    /// reuses objects); a view of lasting storage (parameters, data) is a new object that lasts as well.
+    /// </summary>
+    private static Tensor View(Tensor storage, ReadOnlySpan<int> shape, int[]? shapeArray)
+    {
+        var arena = TensorArena.Current;
+        if (arena is null || !arena.ReusesTensorObjects || storage._arena != arena) return new Tensor(storage, shapeArray ?? shape.ToArray());
+        return Lent(arena, storage._data, shape, shapeArray, storage._arena, storage._generation);
+    }
+
+    /// <summary>
+    /// A tensor object for an op result in <paramref name="arena"/>'s step: the object of the same
+    /// position in the previous step when the arena reuses objects and the shape matches, else a new one.
+    /// </summary>
+    private static Tensor Lent(TensorArena arena, float[] data, ReadOnlySpan<int> shape, int[]? shapeArray, TensorArena? owner, int generation)
+    {
+        Tensor? t = arena.ReusesTensorObjects ? arena.TakeRecycled(shape) : null;
+        if (t is null)
+        {
+            t = new Tensor(data, shapeArray ?? shape.ToArray());
+            if (arena.ReusesTensorObjects) arena.Keep(t);
+        }
+        else
+        {
+            // A new life for the object: every field an op or the sweep may have set is reset.
+            t._data = data;
+            t._requiresGrad = false;
+            t._spareNode = t.Node ?? t._spareNode;
+            t.Node = null;
+            t.Grad = null;
+            t._ownGrad = null;
+        }
+        t._arena = owner;
+        t._generation = generation;
+        return t;
+    }
 
     /// <summary>The values, after checking that an arena has not recycled them.</summary>
     private float[] Storage
@@ -76,7 +125,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>Number of elements (1 for a scalar).</summary>
-    public int Size { get; }
+    public int Size { get; private set; }
 
     /// <summary>The shape as text, e.g. <c>[32, 4]</c>.</summary>
     public string ShapeText => ShapeUtil.Format(_shape);
@@ -176,7 +225,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The same values, outside the graph: gradients do not flow through the result.</summary>
-    public Tensor Detach() => new(this, _shape);
+    public Tensor Detach() => View(this, _shape, _shape);
 
     /// <summary>A copy with its own storage, outside the graph.</summary>
     public Tensor Clone() => new(Span.ToArray(), [.. _shape]);
@@ -277,35 +326,56 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Attaches a node to <paramref name="result"/> when gradients are on and some input needs
-    /// them; otherwise returns it untouched, so inference builds no graph at all.
+    /// them, and returns it for the op to store the constants its rule reads; otherwise returns
+    /// null and leaves the result untouched, so inference builds no graph at all.
     /// </summary>
-    internal static Tensor Record(Tensor result, string op, Tensor a, Func<Tensor, Tensor?[]> backward)
+    internal static Node? Record(Tensor result, string op, Tensor a, BackwardRule backward)
     {
-        if (!GradMode.IsEnabled || !a._requiresGrad) return result;
-        result.Node = new Node(op, [a], backward);
-        result._requiresGrad = true;
-        return result;
+        if (!GradMode.IsEnabled || !a._requiresGrad) return null;
+        var node = result.Attach(op, 1, backward);
+        node.Inputs[0] = a;
+        return node;
     }
 
-    /// <inheritdoc cref="Record(Tensor, string, Tensor, Func{Tensor, Tensor?[]})"/>
-    internal static Tensor Record(Tensor result, string op, Tensor a, Tensor b, Func<Tensor, Tensor?[]> backward)
+    /// <inheritdoc cref="Record(Tensor, string, Tensor, BackwardRule)"/>
+    internal static Node? Record(Tensor result, string op, Tensor a, Tensor b, BackwardRule backward)
     {
-        if (!GradMode.IsEnabled || !(a._requiresGrad || b._requiresGrad)) return result;
-        result.Node = new Node(op, [a, b], backward);
-        result._requiresGrad = true;
-        return result;
+        if (!GradMode.IsEnabled || !(a._requiresGrad || b._requiresGrad)) return null;
+        var node = result.Attach(op, 2, backward);
+        (node.Inputs[0], node.Inputs[1]) = (a, b);
+        return node;
     }
 
-    /// <inheritdoc cref="Record(Tensor, string, Tensor, Func{Tensor, Tensor?[]})"/>
-    internal static Tensor Record(Tensor result, string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    /// <inheritdoc cref="Record(Tensor, string, Tensor, BackwardRule)"/>
+    internal static Node? Record(Tensor result, string op, Tensor a, Tensor b, Tensor c, BackwardRule backward)
     {
-        if (!GradMode.IsEnabled) return result;
+        if (!GradMode.IsEnabled || !(a._requiresGrad || b._requiresGrad || c._requiresGrad)) return null;
+        var node = result.Attach(op, 3, backward);
+        (node.Inputs[0], node.Inputs[1], node.Inputs[2]) = (a, b, c);
+        return node;
+    }
+
+    /// <inheritdoc cref="Record(Tensor, string, Tensor, BackwardRule)"/>
+    internal static Node? Record(Tensor result, string op, IReadOnlyList<Tensor> inputs, BackwardRule backward)
+    {
+        if (!GradMode.IsEnabled) return null;
         bool any = false;
         foreach (var x in inputs) any |= x._requiresGrad;
-        if (!any) return result;
-        result.Node = new Node(op, inputs, backward);
-        result._requiresGrad = true;
-        return result;
+        if (!any) return null;
+        var node = result.Attach(op, inputs.Count, backward);
+        for (int i = 0; i < inputs.Count; i++) node.Inputs[i] = inputs[i];
+        return node;
+    }
+
+    // This tensor's node: the one it had in an earlier step (an arena reusing objects), or a new one.
+    private Node Attach(string op, int inputCount, BackwardRule backward)
+    {
+        var node = _spareNode ?? new Node();
+        _spareNode = null;
+        node.Reset(op, this, inputCount, backward);
+        Node = node;
+        _requiresGrad = true;
+        return node;
     }
 
     /// <summary>A scope in which ops record no graph (inference, optimiser updates). Dispose to leave it.</summary>

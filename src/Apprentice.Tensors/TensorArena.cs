@@ -17,6 +17,18 @@ namespace Apprentice.Tensors;
 /// <para>Inside a step, a leaf's gradient reuses the storage of the gradient
 /// <see cref="Tensor.ZeroGrad"/> cleared before (as PyTorch writes gradients in place): clone a
 /// gradient if it must outlive the next step.</para>
+/// <para>With <c>reuseTensorObjects: true</c> the arena also reuses the tensor objects (and their
+/// shapes and graph nodes): the k-th op result of a step is the object of the k-th result of the
+/// previous step when the shapes match, so a loop of equal steps allocates nothing at all on the
+/// managed heap. The price is part of the guarantee above. A reference kept past its step still
+/// throws between steps, but while a later step runs it may be that step's result of the same
+/// place (the k-th op) and shape: the same object, showing that op's values, graph and gradient
+/// state, with no error. A reference whose place went to a tensor of another shape (the sequence
+/// of ops changed) stays recycled and throws. Views of tensors made outside the step (a
+/// <see cref="Tensor.Reshape"/> or <see cref="Tensor.Detach"/> of a parameter or of the input
+/// batch) are not results of the step: they are new objects (a small allocation) and stay valid,
+/// as without reuse. Use it in training loops that keep nothing computed
+/// past a step but <see cref="Tensor.Item"/> values and clones, as behaviour cloning does.</para>
 /// <para>An arena serves one thread at a time; steps do not nest. The current step is per thread
 /// (like <see cref="Autograd.GradMode"/>), so other threads' tensors are never taken from it.</para>
 /// </remarks>
@@ -28,6 +40,20 @@ public sealed class TensorArena
     private readonly List<float[]> _lent = [];
     private bool _inStep;
     private SweepScratch? _sweepScratch;    // null while a sweep is using it (a nested sweep makes its own)
+    private readonly List<Tensor> _objects = [];   // with object reuse: the op results of the last step, in order
+    private int _cursor;                           // the position of the step's next op result in _objects
+
+    /// <summary>An arena that reuses the storage of op results, but not their objects (stale references throw).</summary>
+    public TensorArena() : this(reuseTensorObjects: false) { }
+
+    /// <summary>An arena that reuses the storage of op results and, if asked, their tensor objects too.</summary>
+    /// <param name="reuseTensorObjects">Reuse tensor objects, shapes and graph nodes from step to step, so that
+    /// steady-state steps allocate nothing; a stale reference then shows a later step's values instead of throwing
+    /// (see the remarks).</param>
+    public TensorArena(bool reuseTensorObjects) => ReusesTensorObjects = reuseTensorObjects;
+
+    /// <summary>Whether op results reuse the tensor objects of the previous step (see the remarks).</summary>
+    public bool ReusesTensorObjects { get; }
 
     /// <summary>Counts finished steps; a tensor made in an earlier step is dead when this has moved on.</summary>
     internal int Generation { get; private set; }
@@ -47,6 +73,7 @@ public sealed class TensorArena
         if (_inStep)
             throw new InvalidOperationException("This arena is in a step on another thread; an arena serves one thread at a time.");
         _inStep = true;
+        _cursor = 0;
         t_current = this;
         return new StepScope(this);
     }
@@ -67,6 +94,21 @@ public sealed class TensorArena
         }
         _lent.Add(data);
         return data;
+    }
+
+    /// <summary>The tensor object at the step's next result position if it has <paramref name="shape"/> (the caller resets it), else null.</summary>
+    internal Tensor? TakeRecycled(ReadOnlySpan<int> shape)
+    {
+        if (_cursor >= _objects.Count || !ShapeUtil.SameShape(_objects[_cursor].Shape, shape)) return null;
+        return _objects[_cursor++];
+    }
+
+    /// <summary>Puts a new result object at the step's next position (replacing one of another shape, if any).</summary>
+    internal void Keep(Tensor tensor)
+    {
+        if (_cursor < _objects.Count) _objects[_cursor] = tensor;
+        else _objects.Add(tensor);
+        _cursor++;
     }
 
     /// <summary>The backward sweep's collections (fresh ones if a sweep already holds the arena's).</summary>

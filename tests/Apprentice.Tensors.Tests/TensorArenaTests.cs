@@ -8,7 +8,11 @@ namespace Apprentice.Tensors.Tests;
 public class TensorArenaTests
 {
     /// <summary>Trains a small MLP for a few Adam steps, inside arena steps or not; returns the final parameters and the losses.</summary>
-    private static (float[][] Parameters, float[] Losses) Train(bool useArena, bool crossEntropy)
+    private static (float[][] Parameters, float[] Losses) Train(bool useArena, bool crossEntropy) =>
+        Train(useArena ? new TensorArena() : null, crossEntropy);
+
+    /// <inheritdoc cref="Train(bool, bool)"/>
+    private static (float[][] Parameters, float[] Losses) Train(TensorArena? arena, bool crossEntropy)
     {
         var rng = new Rng(7);
         var model = Mlp.Create([5, 16, 16, 3], () => new Tanh(), rng);
@@ -16,11 +20,10 @@ public class TensorArenaTests
         var inputs = Tensor.Normal(rng, 0f, 1f, 8, 5);
         var targets = Tensor.Normal(rng, 0f, 1f, 8, 3);
         int[] classes = [0, 1, 2, 0, 1, 2, 2, 1];
-        var arena = new TensorArena();
         var losses = new float[6];
         for (int i = 0; i < losses.Length; i++)
         {
-            using var step = useArena ? arena.Step() : default;
+            using var step = arena is not null ? arena.Step() : default;
             optimizer.ZeroGrad();
             var prediction = model.Forward(inputs);
             var loss = crossEntropy ? Loss.CrossEntropy(prediction, classes) : Loss.Mse(prediction, targets);
@@ -43,11 +46,22 @@ public class TensorArenaTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReusingTensorObjectsGivesTheSameNumbersBitForBit(bool crossEntropy)
+    {
+        var plain = Train(arena: null, crossEntropy);
+        var reused = Train(new TensorArena(reuseTensorObjects: true), crossEntropy);
+        Assert.Equal(plain.Losses, reused.Losses);
+        Assert.Equal(plain.Parameters, reused.Parameters);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     public void ConvolutionsInArenaStepsGiveTheSameNumbersBitForBit(int padding)
     {
-        float[][] Run(bool useArena)
+        float[][] Run(bool useArena, bool reuseObjects = false)
         {
             var rng = new Rng(11);
             int side = 8 + 2 * padding - 2;                                    // 3×3 kernel, stride 1
@@ -55,7 +69,7 @@ public class TensorArenaTests
             var optimizer = new Adam(model.Parameters(), learningRate: 1e-2);
             var inputs = Tensor.Normal(rng, 0f, 1f, 4, 2, 8, 8);
             var targets = Tensor.Normal(rng, 0f, 1f, 4, 2);
-            var arena = new TensorArena();
+            var arena = new TensorArena(reuseObjects);
             for (int i = 0; i < 4; i++)
             {
                 using var step = useArena ? arena.Step() : default;
@@ -65,7 +79,103 @@ public class TensorArenaTests
             }
             return [.. model.Parameters().Select(p => p.ToArray())];
         }
-        Assert.Equal(Run(useArena: false), Run(useArena: true));
+        var plain = Run(useArena: false);
+        Assert.Equal(plain, Run(useArena: true));
+        Assert.Equal(plain, Run(useArena: true, reuseObjects: true));
+    }
+
+    /// <summary>Managed bytes this thread allocates over <paramref name="measured"/> calls of <paramref name="step"/>, after <paramref name="warmup"/> calls.</summary>
+    private static long AllocatedBytes(Action step, int warmup = 4, int measured = 16)
+    {
+        for (int i = 0; i < warmup; i++) step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < measured; i++) step();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>A training step (zero-grad, forward, loss, backward, Adam) in a step of an arena that reuses tensor objects.</summary>
+    private static Action TrainingStep(Module model, Tensor inputs, Func<Tensor, Tensor> loss)
+    {
+        var optimizer = new Adam(model.Parameters(), learningRate: 1e-3);
+        var arena = new TensorArena(reuseTensorObjects: true);
+        return () =>
+        {
+            using var step = arena.Step();
+            optimizer.ZeroGrad();
+            var value = loss(model.Forward(inputs));
+            value.Backward();
+            optimizer.Step();
+            _ = value.Item();
+        };
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnMlpTrainingStepAllocatesNothingOnceWarm(bool crossEntropy)
+    {
+        var rng = new Rng(3);
+        var model = Mlp.Create([6, 32, 32, 4], () => new ReLU(), rng);
+        var inputs = Tensor.Normal(rng, 0f, 1f, 16, 6);
+        var targets = Tensor.Normal(rng, 0f, 1f, 16, 4);
+        int[] classes = [.. Enumerable.Range(0, 16).Select(i => i % 4)];
+        var step = TrainingStep(model, inputs, y => crossEntropy ? Loss.CrossEntropy(y, classes) : Loss.Mse(y, targets));
+        Assert.Equal(0, AllocatedBytes(step));
+    }
+
+    [Theory]
+    [InlineData(0)]                                                            // 8 out channels, no padding: the direct kernel
+    [InlineData(1)]                                                            // padding: unfold and product
+    public void AConvolutionTrainingStepAllocatesNothingOnceWarm(int padding)
+    {
+        var rng = new Rng(5);
+        int side = (12 + 2 * padding - 3) / 2 + 1;                             // 3×3 kernel, stride 2
+        var model = new Sequential(
+            new Conv2d(3, 8, kernelSize: 3, stride: 2, padding, rng), new ReLU(), new Flatten(), new Linear(8 * side * side, 2, rng));
+        var inputs = Tensor.Normal(rng, 0f, 1f, 4, 3, 12, 12);
+        var targets = Tensor.Normal(rng, 0f, 1f, 4, 2);
+        var step = TrainingStep(model, inputs, y => Loss.Mse(y, targets));
+        Assert.Equal(0, AllocatedBytes(step));
+    }
+
+    [Fact]
+    public void InferenceWithoutGradientsInAReusingArenaAllocatesNothingOnceWarm()
+    {
+        var rng = new Rng(9);
+        var model = Mlp.Create([6, 32, 4], () => new Tanh(), rng);
+        var inputs = Tensor.Normal(rng, 0f, 1f, 8, 6);
+        var arena = new TensorArena(reuseTensorObjects: true);
+        float sum = 0;
+        long bytes = AllocatedBytes(() =>
+        {
+            using var step = arena.Step();
+            using var noGrad = Tensor.NoGrad();
+            sum += model.Forward(inputs).Softmax().Max().Item();
+        });
+        Assert.Equal(0, bytes);
+        Assert.True(sum > 0);
+    }
+
+    [Fact]
+    public void WithObjectReuseAStaleResultIsALaterStepsResultOfTheSamePlaceAndShape()
+    {
+        var arena = new TensorArena(reuseTensorObjects: true);
+        var x = Tensor.FromArray([1f, -2f, 3f], 3);
+        Tensor y;
+        using (arena.Step()) y = (x * 2f).Relu();
+        Assert.Throws<InvalidOperationException>(() => y.ToArray());           // between steps: recycled, as without reuse
+        using (arena.Step())
+        {
+            var z = (x * 3f).Relu();                                           // the same ops, in the same order and shapes
+            Assert.Same(y, z);                                                 // so the same object, showing this step's values
+            Assert.Equal([3f, 0f, 9f], y.ToArray());
+        }
+        using (arena.Step())
+        {
+            _ = (x.Reshape(1, 3) * 3f).Relu();                                 // a [1, 3] input: the product and the ReLU change shape
+            Assert.Throws<InvalidOperationException>(() => y.ToArray());       // y lost its place, and stays recycled
+        }
+        Assert.Equal([1f, -2f, 3f], x.ToArray());
     }
 
     [Fact]

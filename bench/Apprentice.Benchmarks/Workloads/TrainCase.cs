@@ -39,8 +39,8 @@ internal sealed class TrainCase
     public long ForwardFlops => Catalog.ForwardFlops(Name);
     public Adam Optimizer { get; }
 
-    /// <summary>Recycles each step's intermediate tensors for the next one (what a trainer does).</summary>
-    public TensorArena Arena { get; } = new();
+    /// <summary>Recycles each step's intermediate tensors, objects included, for the next one (what a trainer does): a warm step allocates nothing.</summary>
+    public TensorArena Arena { get; } = new(reuseTensorObjects: true);
 
     /// <summary>Forward + backward ≈ 3 forward passes, the reference's approximation.</summary>
     public long TrainFlops => 3 * ForwardFlops;

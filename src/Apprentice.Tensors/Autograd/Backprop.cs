@@ -77,12 +77,15 @@ public sealed partial class Tensor
                 if (accumulateLeaves) t.AccumulateGrad(dy, createGraph);
                 continue;
             }
-            var inputs = t.Node.Inputs;
-            var grads = t.Node.Backward(dy);
+            var node = t.Node;
+            var inputs = node.Inputs;
+            var grads = scratch.Gradients(inputs.Length);
+            node.Backward(node, dy, grads);
             for (int i = 0; i < inputs.Length; i++)
             {
                 var x = inputs[i];
                 var g = grads[i];
+                grads[i] = null;                                                         // the next node gets the slots cleared
                 if (g is null || !x.RequiresGrad) continue;
                 var dx = g.SumToShape(x._shape);                                      // undo broadcasting: here and only here
                 pending[x] = pending.TryGetValue(x, out var acc) ? acc + dx : dx;     // x may feed several ops
@@ -123,6 +126,14 @@ internal sealed class SweepScratch
     public List<Tensor> Order { get; } = [];
     public HashSet<Tensor> Visited { get; } = new(ReferenceEqualityComparer.Instance);
     public Stack<(Tensor Tensor, int NextInput)> Stack { get; } = new();
+    private Tensor?[] _gradients = new Tensor?[3];
+
+    /// <summary>Cleared slots for one node's input gradients (the sweep clears each slot as it takes it).</summary>
+    public Span<Tensor?> Gradients(int count)
+    {
+        if (_gradients.Length < count) _gradients = new Tensor?[count];
+        return _gradients.AsSpan(0, count);
+    }
 
     /// <summary>Drops every reference, so no tensor is kept alive past its sweep.</summary>
     public void Clear()
@@ -131,5 +142,6 @@ internal sealed class SweepScratch
         Order.Clear();
         Visited.Clear();
         Stack.Clear();
+        Array.Clear(_gradients);
     }
 }

@@ -49,7 +49,7 @@ internal static class Broadcasting
             TKernel.Apply(a.Span, b.Span, same.AsSpan());
             return same;
         }
-        var shape = ShapeUtil.Broadcast(a.Shape, b.Shape);
+        var shape = ShapeUtil.Broadcast(a.Shape, b.Shape, stackalloc int[Math.Max(a.Rank, b.Rank)]);
         var result = Tensor.Output(shape, zeroed: false);
         if (b.Size == 1 && a.Size == result.Size) { TKernel.Apply(a.Span, b.Span[0], result.AsSpan()); return result; }
         if (a.Size == 1 && b.Size == result.Size) { TKernel.Apply(a.Span[0], b.Span, result.AsSpan()); return result; }
@@ -57,11 +57,12 @@ internal static class Broadcasting
         return result;
     }
 
-    private static void Run<TKernel>(Tensor a, Tensor b, int[] shape, Span<float> destination) where TKernel : struct, IBinaryKernel
+    private static void Run<TKernel>(Tensor a, Tensor b, ReadOnlySpan<int> shape, Span<float> destination) where TKernel : struct, IBinaryKernel
     {
         int rank = shape.Length;
-        var sa = ShapeUtil.BroadcastStrides(a.Shape, shape);
-        var sb = ShapeUtil.BroadcastStrides(b.Shape, shape);
+        Span<int> sa = stackalloc int[rank], sb = stackalloc int[rank];
+        ShapeUtil.BroadcastStrides(a.Shape, shape, sa);
+        ShapeUtil.BroadcastStrides(b.Shape, shape, sb);
         int inner = shape[rank - 1];
         int ia = sa[rank - 1], ib = sb[rank - 1];
         int rows = inner == 0 ? 0 : destination.Length / inner;

@@ -29,7 +29,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Where(Tensor mask, Tensor whenTrue, Tensor whenFalse)
     {
-        var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(mask.Shape, whenTrue.Shape), whenFalse.Shape);
+        int rank = Math.Max(mask.Rank, Math.Max(whenTrue.Rank, whenFalse.Rank));
+        var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(mask.Shape, whenTrue.Shape, stackalloc int[Math.Max(mask.Rank, whenTrue.Rank)]), whenFalse.Shape, stackalloc int[rank]);
         Tensor m, t, f;
         using (NoGrad())
         {
@@ -43,11 +44,12 @@ public sealed partial class Tensor
         var fs = f.Span;
         var d = y.AsSpan();
         for (int i = 0; i < d.Length; i++) d[i] = ms[i] != 0f ? ts[i] : fs[i];
-        return Record(y, "where", whenTrue, whenFalse, dy =>
+        Record(y, "where", whenTrue, whenFalse, static (n, dy, dx) =>
         {
-            var zero = Output(dy._shape);
-            return [Where(m, dy, zero), Where(m, zero, dy)];
-        });
+            var (m, zero) = (n.Saved!, Output(dy._shape));
+            (dx[0], dx[1]) = (Where(m, dy, zero), Where(m, zero, dy));
+        })?.Saved = m;
+        return y;
     }
 
     /// <summary>Element-wise maximum of a and b (broadcasting); ties send the gradient to a.</summary>

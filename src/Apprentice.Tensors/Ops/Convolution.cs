@@ -27,7 +27,8 @@ public sealed partial class Tensor
         int batch = _shape[0];
         var y = Output([batch, w.OutH * w.OutW, w.PatchSize]);
         Unfold(Span, y.AsSpan(), batch, w);
-        return Record(y, "im2col", this, dy => [dy.Col2Im(batch, w)]);
+        Record(y, "im2col", this, static (n, dy, dx) => dx[0] = dy.Col2Im(n.Inputs[0]._shape[0], n.Window))?.Window = w;
+        return y;
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each window row back into its pixels.</summary>
@@ -35,7 +36,8 @@ public sealed partial class Tensor
     {
         var y = Output([batch, w.Channels, w.Height, w.Width]);
         Fold(Span, y.AsSpan(), batch, w);
-        return Record(y, "col2im", this, dy => [dy.Im2Col(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
+        Record(y, "col2im", this, static (n, dy, dx) => dx[0] = dy.Im2Col(n.Window.KernelH, n.Window.KernelW, n.Window.Stride, n.Window.Padding))?.Window = w;
+        return y;
     }
 
     /// <summary>
@@ -51,7 +53,8 @@ public sealed partial class Tensor
         int batch = _shape[0];
         var y = Output([w.PatchSize, batch * w.OutH * w.OutW], zeroed: w.Padding > 0);   // without padding every window lies inside
         UnfoldWide(Span, y.AsSpan(), batch, w);
-        return Record(y, "im2col_wide", this, dy => [dy.Col2ImWide(batch, w)]);
+        Record(y, "im2col_wide", this, static (n, dy, dx) => dx[0] = dy.Col2ImWide(n.Inputs[0]._shape[0], n.Window))?.Window = w;
+        return y;
     }
 
     /// <summary>The adjoint of <see cref="Im2ColWide"/>: adds each window column back into its pixels.</summary>
@@ -59,7 +62,8 @@ public sealed partial class Tensor
     {
         var y = Output([batch, w.Channels, w.Height, w.Width]);
         FoldWide(Span, y.AsSpan(), batch, w);
-        return Record(y, "col2im_wide", this, dy => [dy.Im2ColWide(w.KernelH, w.KernelW, w.Stride, w.Padding)]);
+        Record(y, "col2im_wide", this, static (n, dy, dx) => dx[0] = dy.Im2ColWide(n.Window.KernelH, n.Window.KernelW, n.Window.Stride, n.Window.Padding))?.Window = w;
+        return y;
     }
 
     private Window CheckWindow(string op, int kernelH, int kernelW, int stride, int padding)
@@ -101,39 +105,58 @@ public sealed partial class Tensor
         long work = (long)batch * outChannels * positions * w.PatchSize;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
         bool direct = DirectConvolution.Fits(w, outChannels);
-        // One buffer per thread, taken here (an arena serves only its own thread): the image's
-        // stride phases for the direct kernel, else its window columns (padding positions are
-        // never written by the unfold, so the zeros they start with last).
-        var buffers = new Tensor[threads];
-        for (int t = 0; t < threads; t++)
-            buffers[t] = direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, positions], zeroed: w.Padding > 0);
-        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
-        var images = new ConvImages(this, weight, taps, bias, y, buffers, w, batch, threads);
-        if (threads == 1) images.Run(0);
-        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, images.Run);
-        Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
-        var x = this;
-        return Record(y, "conv2d", inputs, dy =>
+        // One buffer per thread, then the weight tap-major for the direct kernel, all taken on this
+        // thread (an arena serves only its own thread) and in this order on both paths.
+        if (threads == 1)
         {
-            Tensor? dx = null, dw = null, db = null;
-            if (bias is not null && bias.RequiresGrad)
-                db = GradMode.IsEnabled
-                    ? dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1)
-                    : ConvBiasGradient(dy, batch, outChannels, positions);
-            if (GradMode.IsEnabled)
-            {
-                // Differentiable rules (a gradient penalty through the convolution): W and the
-                // batch's windows as one product. The same sums as below, in the same order.
-                if (x.RequiresGrad) dx = Col2ImWideOf(weight, dy, batch, w);
-                if (weight.RequiresGrad) dw = ConvWeightGradientComposed(x, dy, weight, w);
-            }
-            else
-            {
-                if (x.RequiresGrad) dx = ConvInputGradient(weight, dy, x, w);
-                if (weight.RequiresGrad) dw = ConvWeightGradient(x, dy, weight, w);
-            }
-            return bias is null ? [dx, dw] : [dx, dw, db];
-        });
+            var buffer = ConvBuffer(w, direct);
+            ConvImages(this, weight, direct ? DirectConvolution.TapMajor(weight) : null, bias, y, buffer, w, 0, 1);
+        }
+        else ConvImagesOnThreads(this, weight, bias, y, w, direct, threads);
+        var node = bias is null
+            ? Record(y, "conv2d", this, weight, static (n, dy, dx) => Conv2dBackward(n, dy, dx))
+            : Record(y, "conv2d", this, weight, bias, static (n, dy, dx) => Conv2dBackward(n, dy, dx));
+        node?.Window = w;
+        return y;
+    }
+
+    // The rules of W·Im2ColWide(x) + b, for the inputs x, W and (if any) b of the node.
+    private static void Conv2dBackward(Node n, Tensor dy, Span<Tensor?> dx)
+    {
+        var (x, weight, bias) = (n.Inputs[0], n.Inputs[1], n.Inputs.Length == 3 ? n.Inputs[2] : null);
+        var w = n.Window;
+        int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW;
+        if (bias is not null && bias.RequiresGrad)
+            dx[2] = GradMode.IsEnabled
+                ? dy.Reshape(batch, outChannels, positions).Transpose(0, 1).Reshape(outChannels, batch * positions).Sum(1)
+                : ConvBiasGradient(dy, batch, outChannels, positions);
+        if (GradMode.IsEnabled)
+        {
+            // Differentiable rules (a gradient penalty through the convolution): W and the
+            // batch's windows as one product. The same sums as below, in the same order.
+            if (x.RequiresGrad) dx[0] = Col2ImWideOf(weight, dy, batch, w);
+            if (weight.RequiresGrad) dx[1] = ConvWeightGradientComposed(x, dy, weight, w);
+        }
+        else
+        {
+            if (x.RequiresGrad) dx[0] = ConvInputGradient(weight, dy, x, w);
+            if (weight.RequiresGrad) dx[1] = ConvWeightGradient(x, dy, weight, w);
+        }
+    }
+
+    // A forward thread's buffer: the image's stride phases for the direct kernel, else its window
+    // columns (padding positions are never written by the unfold, so the zeros they start with last).
+    private static Tensor ConvBuffer(Window w, bool direct) =>
+        direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, w.OutH * w.OutW], zeroed: w.Padding > 0);
+
+    // The threaded forward pass, in a method of its own so that the single-threaded one allocates
+    // no closure.
+    private static void ConvImagesOnThreads(Tensor x, Tensor weight, Tensor? bias, Tensor y, Window w, bool direct, int threads)
+    {
+        var buffers = new Tensor[threads];
+        for (int t = 0; t < threads; t++) buffers[t] = ConvBuffer(w, direct);
+        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => ConvImages(x, weight, taps, bias, y, buffers[t], w, t, threads));
     }
 
     // dB without a graph: the same row sums as the differentiable rule, whose transpose is a
@@ -200,36 +223,10 @@ public sealed partial class Tensor
         var partial = Output([groups, size], zeroed: false);
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, groups) : 1;
-        var scratch = new (Tensor Cols, Tensor Product)[threads];
         bool direct = DirectConvolution.Fits(w, outChannels);                 // then no window buffer
-        for (int t = 0; t < threads; t++) scratch[t] = (Output([direct ? 0 : patch, positions], zeroed: w.Padding > 0), Output([outChannels, patch], zeroed: false));
-        int imageSize = w.Channels * w.Height * w.Width;
-        void Run(int thread)
-        {
-            var cols = scratch[thread].Cols.AsSpan();
-            var product = scratch[thread].Product.AsSpan();
-            var image = x.Span;
-            var gradient = dy.Span;
-            var sums = partial.AsSpan();
-            for (int g = thread; g < groups; g += threads)
-            {
-                var sum = sums.Slice(g * size, size);
-                for (int b = g * ConvGradientGroup; b < Math.Min(batch, (g + 1) * ConvGradientGroup); b++)
-                {
-                    var target = b == g * ConvGradientGroup ? sum : product;
-                    if (direct) DirectConvolution.WeightGradient(image.Slice(b * imageSize, imageSize), gradient.Slice(b * outChannels * positions, outChannels * positions), target, w, outChannels);
-                    else
-                    {
-                        UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
-                        Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
-                    }
-                    if (b > g * ConvGradientGroup) AddKernel.Apply(sum, product, sum);
-                }
-            }
-        }
-        if (threads == 1) Run(0);
-        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
-        var total = Output([.. weight._shape], zeroed: false);
+        if (threads == 1) WeightGradientGroups(x, dy, partial, WeightGradientScratch(w, outChannels, direct), w, outChannels, direct, 0, 1);
+        else WeightGradientOnThreads(x, dy, partial, w, outChannels, direct, threads);
+        var total = Output(weight._shape, zeroed: false);
         var t0 = total.AsSpan();
         var all = partial.Span;
         all[..size].CopyTo(t0);
@@ -237,70 +234,120 @@ public sealed partial class Tensor
         return total;
     }
 
+    // A thread's buffers for ConvWeightGradient: an image's window columns and one product.
+    private static (Tensor Cols, Tensor Product) WeightGradientScratch(Window w, int outChannels, bool direct) =>
+        (Output([direct ? 0 : w.PatchSize, w.OutH * w.OutW], zeroed: w.Padding > 0), Output([outChannels, w.PatchSize], zeroed: false));
+
+    // Threads in a method of their own, so that the single-threaded path allocates no closure.
+    private static void WeightGradientOnThreads(Tensor x, Tensor dy, Tensor partial, Window w, int outChannels, bool direct, int threads)
+    {
+        var scratch = new (Tensor Cols, Tensor Product)[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = WeightGradientScratch(w, outChannels, direct);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => WeightGradientGroups(x, dy, partial, scratch[t], w, outChannels, direct, t, threads));
+    }
+
+    // Groups thread, thread + threads, … of ConvWeightGradient, each summed into its row of `partial`.
+    private static void WeightGradientGroups(Tensor x, Tensor dy, Tensor partial, (Tensor Cols, Tensor Product) scratch, Window w, int outChannels, bool direct, int thread, int threads)
+    {
+        int batch = x._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize, size = outChannels * patch;
+        int groups = (batch + ConvGradientGroup - 1) / ConvGradientGroup, imageSize = w.Channels * w.Height * w.Width;
+        var cols = scratch.Cols.AsSpan();
+        var product = scratch.Product.AsSpan();
+        var image = x.Span;
+        var gradient = dy.Span;
+        var sums = partial.AsSpan();
+        for (int g = thread; g < groups; g += threads)
+        {
+            var sum = sums.Slice(g * size, size);
+            for (int b = g * ConvGradientGroup; b < Math.Min(batch, (g + 1) * ConvGradientGroup); b++)
+            {
+                var target = b == g * ConvGradientGroup ? sum : product;
+                if (direct) DirectConvolution.WeightGradient(image.Slice(b * imageSize, imageSize), gradient.Slice(b * outChannels * positions, outChannels * positions), target, w, outChannels);
+                else
+                {
+                    UnfoldWide(image.Slice(b * imageSize, imageSize), cols, 1, w);
+                    Gemm.Multiply(gradient.Slice(b * outChannels * positions, outChannels * positions), cols, target, outChannels, patch, positions, false, true, maxThreads: 1);
+                }
+                if (b > g * ConvGradientGroup) AddKernel.Apply(sum, product, sum);
+            }
+        }
+    }
+
     // dX without a graph: image by image, Wᵀ·dY_b into a buffer in cache, folded into image b's
     // pixels. Each output value is the same sum as the batch's single product and fold.
     private static Tensor ConvInputGradient(Tensor weight, Tensor dy, Tensor x, Window w)
     {
         int batch = x._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
-        var dx = Output([.. x._shape]);
+        var dx = Output(x._shape);
         long work = (long)batch * outChannels * positions * patch;
         int threads = work >= 1L << 21 ? Math.Min(Gemm.MaxThreads, batch) : 1;
         bool direct = DirectConvolution.Fits(w, outChannels);                 // then the fold goes through the image's stride phases
-        var scratch = new (Tensor Cols, Tensor Phases)[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = (Output([patch, positions], zeroed: false), Output([direct ? DirectConvolution.PhasesSize(w) : 0], zeroed: false));
-        int imageSize = w.Channels * w.Height * w.Width;
-        void Run(int thread)
-        {
-            var cols = scratch[thread].Cols.AsSpan();
-            var phases = scratch[thread].Phases.AsSpan();
-            var gradient = dy.Span;
-            var pixels = dx.AsSpan();
-            int perThread = (batch + threads - 1) / threads;
-            for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
-            {
-                Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
-                if (direct) DirectConvolution.Fold(cols, pixels.Slice(b * imageSize, imageSize), phases, w);
-                else FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
-            }
-        }
-        if (threads == 1) Run(0);
-        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+        if (threads == 1) InputGradientImages(weight, dy, dx, InputGradientScratch(w, direct), w, direct, 0, 1);
+        else InputGradientOnThreads(weight, dy, dx, w, direct, threads);
         return dx;
     }
 
+    // A thread's buffers for ConvInputGradient: an image's window columns and its stride phases.
+    private static (Tensor Cols, Tensor Phases) InputGradientScratch(Window w, bool direct) =>
+        (Output([w.PatchSize, w.OutH * w.OutW], zeroed: false), Output([direct ? DirectConvolution.PhasesSize(w) : 0], zeroed: false));
+
+    // Threads in a method of their own, so that the single-threaded path allocates no closure.
+    private static void InputGradientOnThreads(Tensor weight, Tensor dy, Tensor dx, Window w, bool direct, int threads)
+    {
+        var scratch = new (Tensor Cols, Tensor Phases)[threads];
+        for (int t = 0; t < threads; t++) scratch[t] = InputGradientScratch(w, direct);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => InputGradientImages(weight, dy, dx, scratch[t], w, direct, t, threads));
+    }
+
+    // The images of ConvInputGradient in thread's fixed contiguous range.
+    private static void InputGradientImages(Tensor weight, Tensor dy, Tensor dx, (Tensor Cols, Tensor Phases) scratch, Window w, bool direct, int thread, int threads)
+    {
+        int batch = dx._shape[0], outChannels = weight._shape[0], positions = w.OutH * w.OutW, patch = w.PatchSize;
+        int imageSize = w.Channels * w.Height * w.Width;
+        var cols = scratch.Cols.AsSpan();
+        var phases = scratch.Phases.AsSpan();
+        var gradient = dy.Span;
+        var pixels = dx.AsSpan();
+        int perThread = (batch + threads - 1) / threads;
+        for (int b = thread * perThread; b < Math.Min(batch, (thread + 1) * perThread); b++)
+        {
+            Gemm.Multiply(weight.Span, gradient.Slice(b * outChannels * positions, outChannels * positions), cols, patch, positions, outChannels, true, false, maxThreads: 1);
+            if (direct) DirectConvolution.Fold(cols, pixels.Slice(b * imageSize, imageSize), phases, w);
+            else FoldWide(cols, pixels.Slice(b * imageSize, imageSize), 1, w);
+        }
+    }
+
     /// <summary>
-    /// The forward pass of <see cref="Conv2d"/> over a fixed range of images per thread: by the
+    /// The forward pass of <see cref="Conv2d"/> over thread's fixed range of images: by the
     /// direct kernel when <paramref name="taps"/> (the weight, tap-major) is given, else by
     /// unfolding each image and one product.
     /// </summary>
-    private sealed class ConvImages(Tensor x, Tensor weight, Tensor? taps, Tensor? bias, Tensor y, Tensor[] buffers, Window w, int batch, int threads)
+    private static unsafe void ConvImages(Tensor x, Tensor weight, Tensor? taps, Tensor? bias, Tensor y, Tensor buffer, Window w, int thread, int threads)
     {
-        public unsafe void Run(int thread)
+        int batch = x._shape[0];
+        int perThread = (batch + threads - 1) / threads;
+        int first = thread * perThread, last = Math.Min(batch, first + perThread);
+        int outChannels = weight._shape[0], positions = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width;
+        var image = x.Span;
+        var scratch = buffer.AsSpan();
+        var output = y.AsSpan();
+        int* offsets = stackalloc int[taps is null ? 0 : w.PatchSize];
+        if (taps is not null) DirectConvolution.TapOffsets(w, offsets);
+        for (int b = first; b < last; b++)
         {
-            int perThread = (batch + threads - 1) / threads;
-            int first = thread * perThread, last = Math.Min(batch, first + perThread);
-            int outChannels = weight._shape[0], positions = w.OutH * w.OutW, imageSize = w.Channels * w.Height * w.Width;
-            var image = x.Span;
-            var buffer = buffers[thread].AsSpan();
-            var output = y.AsSpan();
-            int* offsets = stackalloc int[taps is null ? 0 : w.PatchSize];
-            if (taps is not null) DirectConvolution.TapOffsets(w, offsets);
-            for (int b = first; b < last; b++)
+            var slice = output.Slice(b * outChannels * positions, outChannels * positions);
+            if (taps is not null) DirectConvolution.Image(image.Slice(b * imageSize, imageSize), scratch, taps.Span, offsets, slice, w, outChannels);
+            else
             {
-                var slice = output.Slice(b * outChannels * positions, outChannels * positions);
-                if (taps is not null) DirectConvolution.Image(image.Slice(b * imageSize, imageSize), buffer, taps.Span, offsets, slice, w, outChannels);
-                else
-                {
-                    UnfoldWide(image.Slice(b * imageSize, imageSize), buffer, 1, w);
-                    Gemm.Multiply(weight.Span, buffer, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
-                }
-                if (bias is null) continue;
-                var values = bias.Span;
-                for (int o = 0; o < outChannels; o++)
-                {
-                    var row = slice.Slice(o * positions, positions);
-                    AddKernel.Apply(row, values[o], row);                     // as the broadcast + of a [OC, 1] bias
-                }
+                UnfoldWide(image.Slice(b * imageSize, imageSize), scratch, 1, w);
+                Gemm.Multiply(weight.Span, scratch, slice, outChannels, positions, w.PatchSize, false, false, maxThreads: 1);
+            }
+            if (bias is null) continue;
+            var values = bias.Span;
+            for (int o = 0; o < outChannels; o++)
+            {
+                var row = slice.Slice(o * positions, positions);
+                AddKernel.Apply(row, values[o], row);                     // as the broadcast + of a [OC, 1] bias
             }
         }
     }

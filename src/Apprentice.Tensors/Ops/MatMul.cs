@@ -47,11 +47,12 @@ public sealed partial class Tensor
         var b = bias.Span;
         if (n == 1) AddKernel.Apply(rows, b[0], rows);                              // as the broadcast + does for a one-element bias
         else for (int r = 0; r < m; r++) AddKernel.Apply(rows.Slice(r * n, n), b, rows.Slice(r * n, n));
-        return Record(y, "affine", [x, weight, bias], dy =>
+        Record(y, "affine", x, weight, bias, static (n, dy, dx) =>
         {
-            var products = ProductGradients(x, weight, dy, false, true);
-            return [products[0], products[1], dy];
+            ProductGradients(n.Inputs[0], n.Inputs[1], dy, false, true, dx);
+            dx[2] = dy;
         });
+        return y;
     }
 
     private static (int M, int K, int K2, int N) Dims(Tensor a, Tensor b, bool ta, bool tb)
@@ -69,7 +70,9 @@ public sealed partial class Tensor
         var (m, k, _, n) = Dims(a, b, ta, tb);
         var c = Output([m, n], zeroed: false);
         Gemm.Multiply(a.Span, b.Span, c.AsSpan(), m, n, k, ta, tb);
-        return Record(c, "matmul", a, b, dy => ProductGradients(a, b, dy, ta, tb));
+        if (Record(c, "matmul", a, b, static (n, dy, dx) => ProductGradients(n.Inputs[0], n.Inputs[1], dy, n.TransposeA, n.TransposeB, dx)) is { } node)
+            (node.TransposeA, node.TransposeB) = (ta, tb);
+        return c;
     }
 
     private static Tensor Batched(Tensor a, Tensor b, bool ta, bool tb)
@@ -82,18 +85,30 @@ public sealed partial class Tensor
         var sc = c.AsSpan();
         for (int i = 0; i < batch; i++)
             Gemm.Multiply(sa.Slice(i * m * k, m * k), sb.Slice(i * k * n, k * n), sc.Slice(i * m * n, m * n), m, n, k, ta, tb);
-        return Record(c, "bmm", a, b, dy => ProductGradients(a, b, dy, ta, tb));
+        if (Record(c, "bmm", a, b, static (n, dy, dx) => ProductGradients(n.Inputs[0], n.Inputs[1], dy, n.TransposeA, n.TransposeB, dx)) is { } node)
+            (node.TransposeA, node.TransposeB) = (ta, tb);
+        return c;
     }
 
     // For C = op(A)·op(B): the four transpose cases of dA and dB, each again one product. A gradient
     // nobody needs (the data going into a first layer) is not computed: it would be a full product.
-    private static Tensor?[] ProductGradients(Tensor a, Tensor b, Tensor dy, bool ta, bool tb) => (ta, tb) switch
+    private static void ProductGradients(Tensor a, Tensor b, Tensor dy, bool ta, bool tb, Span<Tensor?> dx)
     {
-        (false, false) => [Need(a, () => MatMul(dy, b, false, true)), Need(b, () => MatMul(a, dy, true, false))],   // dA = dC·Bᵀ, dB = Aᵀ·dC
-        (false, true) => [Need(a, () => MatMul(dy, b, false, false)), Need(b, () => MatMul(dy, a, true, false))],   // C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A
-        (true, false) => [Need(a, () => MatMul(b, dy, false, true)), Need(b, () => MatMul(a, dy, false, false))],   // C = Aᵀ·B: dA = B·dCᵀ, dB = A·dC
-        (true, true) => [Need(a, () => MatMul(b, dy, true, true)), Need(b, () => MatMul(dy, a, true, true))],       // C = Aᵀ·Bᵀ: dA = Bᵀ·dCᵀ, dB = dCᵀ·Aᵀ
-    };
-
-    private static Tensor? Need(Tensor input, Func<Tensor> gradient) => input.RequiresGrad ? gradient() : null;
+        if (a.RequiresGrad)
+            dx[0] = (ta, tb) switch
+            {
+                (false, false) => MatMul(dy, b, false, true),             // dA = dC·Bᵀ
+                (false, true) => MatMul(dy, b, false, false),             // C = A·Bᵀ: dA = dC·B
+                (true, false) => MatMul(b, dy, false, true),              // C = Aᵀ·B: dA = B·dCᵀ
+                (true, true) => MatMul(b, dy, true, true),                // C = Aᵀ·Bᵀ: dA = Bᵀ·dCᵀ
+            };
+        if (b.RequiresGrad)
+            dx[1] = (ta, tb) switch
+            {
+                (false, false) => MatMul(a, dy, true, false),             // dB = Aᵀ·dC
+                (false, true) => MatMul(dy, a, true, false),              // dB = dCᵀ·A
+                (true, false) => MatMul(a, dy, false, false),             // dB = A·dC
+                (true, true) => MatMul(dy, a, true, true),                // dB = dCᵀ·Aᵀ
+            };
+    }
 }

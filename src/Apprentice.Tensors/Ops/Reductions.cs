@@ -8,8 +8,10 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements, a scalar.</summary>
     public Tensor Sum()
     {
-        var y = Scalar(TensorPrimitives.Sum(Span));
-        return Record(y, "sum", this, dy => [dy.BroadcastTo(_shape)]);
+        var y = Output([], zeroed: false);
+        y._data[0] = TensorPrimitives.Sum(Span);
+        Record(y, "sum", this, static (n, dy, dx) => dx[0] = dy.BroadcastTo(n.Inputs[0]._shape));
+        return y;
     }
 
     /// <summary>Sum over one axis; <paramref name="keepDim"/> keeps it with extent 1.</summary>
@@ -17,8 +19,7 @@ public sealed partial class Tensor
     {
         axis = ShapeUtil.NormalizeAxis(axis, Rank);
         var (outer, n, inner) = Split(axis);
-        var kept = KeptShape(axis);
-        var y = Output(kept);
+        var y = Output(ShapeWith(axis, 1, stackalloc int[Rank]));
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
@@ -31,8 +32,8 @@ public sealed partial class Tensor
             }
             for (int k = 0; k < n; k++) TensorPrimitives.Add(row, x.Slice((o * n + k) * inner, inner), row);
         }
-        var result = Record(y, "sum_axis", this, dy => [dy.BroadcastTo(_shape)]);
-        return keepDim ? result : result.Reshape(DroppedShape(axis));
+        Record(y, "sum_axis", this, static (n, dy, dx) => dx[0] = dy.BroadcastTo(n.Inputs[0]._shape));
+        return keepDim ? y : y.Reshape(DroppedShape(axis, stackalloc int[Rank - 1]));
     }
 
     /// <summary>Maximum of all elements, a scalar; the gradient goes to the first maximal element.</summary>
@@ -44,8 +45,7 @@ public sealed partial class Tensor
         axis = ShapeUtil.NormalizeAxis(axis, Rank);
         if (_shape[axis] == 0) throw new ArgumentException($"Max over axis {axis} of an empty extent (shape {ShapeText}).");
         var (outer, n, inner) = Split(axis);
-        var kept = KeptShape(axis);
-        var y = Output(kept);
+        var y = Output(ShapeWith(axis, 1, stackalloc int[Rank]));
         var mask = Output(_shape);                                           // one-hot of the arg-max: a constant
         var x = Span;
         var d = y.AsSpan();
@@ -62,8 +62,8 @@ public sealed partial class Tensor
                 d[o * inner + i] = x[best];
                 m[best] = 1f;
             }
-        var result = Record(y, "max_axis", this, dy => [dy.BroadcastTo(_shape) * mask]);
-        return keepDim ? result : result.Reshape(DroppedShape(axis));
+        Record(y, "max_axis", this, static (n, dy, dx) => dx[0] = dy.BroadcastTo(n.Inputs[0]._shape) * n.Saved!)?.Saved = mask;
+        return keepDim ? y : y.Reshape(DroppedShape(axis, stackalloc int[Rank - 1]));
     }
 
     /// <summary>Index of the largest element along the last axis of a 2-D tensor, per row (no gradient).</summary>
@@ -119,7 +119,7 @@ public sealed partial class Tensor
         Tensor max;
         using (NoGrad()) max = Max(axis, keepDim: true);
         var y = (this - max).Exp().Sum(axis, keepDim: true).Log() + max;
-        return keepDim ? y : y.Reshape(DroppedShape(ShapeUtil.NormalizeAxis(axis, Rank)));
+        return keepDim ? y : y.Reshape(DroppedShape(ShapeUtil.NormalizeAxis(axis, Rank), stackalloc int[Rank - 1]));
     }
 
     /// <summary>log Σ exp(x) over all elements.</summary>
@@ -156,15 +156,20 @@ public sealed partial class Tensor
         return (outer, _shape[axis], inner);
     }
 
-    private int[] KeptShape(int axis) => ShapeWith(axis, 1);
-
-    // This tensor's shape with one axis given a new extent: the output shape of most axis ops.
-    private int[] ShapeWith(int axis, int extent)
+    // This tensor's shape with one axis given a new extent, written into `shape` (Rank long): the
+    // output shape of most axis ops. Spans, so that building a shape allocates nothing.
+    private Span<int> ShapeWith(int axis, int extent, Span<int> shape)
     {
-        var shape = (int[])_shape.Clone();
+        _shape.CopyTo(shape);
         shape[axis] = extent;
         return shape;
     }
 
-    private int[] DroppedShape(int axis) => [.. _shape[..axis], .. _shape[(axis + 1)..]];
+    // This tensor's shape without one axis, written into `shape` (Rank − 1 long).
+    private Span<int> DroppedShape(int axis, Span<int> shape)
+    {
+        _shape.AsSpan(0, axis).CopyTo(shape);
+        _shape.AsSpan(axis + 1).CopyTo(shape[axis..]);
+        return shape;
+    }
 }

@@ -4,11 +4,13 @@ namespace Apprentice.Tensors;
 public sealed partial class Tensor
 {
     /// <summary>The same values in a new shape (a view: no copy). One dimension may be −1.</summary>
-    public Tensor Reshape(params int[] shape)
+    public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
-        var resolved = ShapeUtil.ResolveReshape(_shape, Size, shape);
+        var resolved = ShapeUtil.ResolveReshape(_shape, Size, shape, stackalloc int[shape.Length]);
         if (ShapeUtil.SameShape(resolved, _shape) && !RequiresGrad) return this;
-        return Record(new Tensor(this, resolved), "reshape", this, dy => [dy.Reshape(_shape)]);
+        var y = View(this, resolved, null);
+        Record(y, "reshape", this, static (n, dy, dx) => dx[0] = dy.Reshape(n.Inputs[0]._shape));
+        return y;
     }
 
     /// <summary>Collapses all axes after the first: [N, ...] → [N, rest].</summary>
@@ -23,14 +25,15 @@ public sealed partial class Tensor
     }
 
     /// <summary>Repeats values along axes of extent 1 (and new leading axes) to reach <paramref name="shape"/>.</summary>
-    public Tensor BroadcastTo(params int[] shape)
+    public Tensor BroadcastTo(params ReadOnlySpan<int> shape)
     {
         if (ShapeUtil.SameShape(shape, _shape)) return this;
-        var target = ShapeUtil.Broadcast(_shape, shape);
+        var target = ShapeUtil.Broadcast(_shape, shape, stackalloc int[Math.Max(Rank, shape.Length)]);
         if (!ShapeUtil.SameShape(target, shape))
             throw new ArgumentException($"Cannot broadcast {ShapeText} to {ShapeUtil.Format(shape)}.");
-        var y = Output(target, zeroed: false);                                             // target: our own copy of the caller's array
-        var strides = ShapeUtil.BroadcastStrides(_shape, shape);
+        var y = Output(target, zeroed: false);
+        Span<int> strides = stackalloc int[shape.Length];
+        ShapeUtil.BroadcastStrides(_shape, shape, strides);
         var x = Span;
         var d = y.AsSpan();
         int rank = shape.Length;
@@ -50,7 +53,8 @@ public sealed partial class Tensor
                 index[axis] = 0;
             }
         }
-        return Record(y, "broadcast", this, dy => [dy.SumToShape(_shape)]);
+        Record(y, "broadcast", this, static (n, dy, dx) => dx[0] = dy.SumToShape(n.Inputs[0]._shape));
+        return y;
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the inverse of <see cref="BroadcastTo"/>).</summary>
@@ -101,7 +105,8 @@ public sealed partial class Tensor
         }
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++) inverse[permutation[i]] = i;
-        return Record(y, "permute", this, dy => [dy.Permute(inverse)]);
+        Record(y, "permute", this, static (n, dy, dx) => dx[0] = dy.Permute(n.Indices!))?.Indices = inverse;
+        return y;
     }
 
     /// <summary>Swaps two axes (default: the last two).</summary>
@@ -124,14 +129,14 @@ public sealed partial class Tensor
         if (start < 0 || length < 0 || start + length > _shape[axis])
             throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {start + length}) is outside axis {axis} of extent {_shape[axis]} (shape {ShapeText}).");
         var (outer, n, inner) = Split(axis);
-        var shape = ShapeWith(axis, length);
-        var y = Output(shape);
+        var y = Output(ShapeWith(axis, length, stackalloc int[Rank]));
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
             x.Slice((o * n + start) * inner, length * inner).CopyTo(d.Slice(o * length * inner, length * inner));
-        int full = _shape[axis];
-        return Record(y, "slice", this, dy => [dy.Pad(axis, start, full)]);
+        if (Record(y, "slice", this, static (n, dy, dx) => dx[0] = dy.Pad(n.Axis, n.Start, n.Inputs[0]._shape[n.Axis])) is { } node)
+            (node.Axis, node.Start) = (axis, start);
+        return y;
     }
 
     /// <summary>Places this tensor at offset <paramref name="start"/> of a zero tensor whose <paramref name="axis"/> has extent <paramref name="extent"/> (the inverse of <see cref="Slice"/>).</summary>
@@ -142,13 +147,14 @@ public sealed partial class Tensor
         if (start < 0 || start + length > extent)
             throw new ArgumentOutOfRangeException(nameof(start), $"Pad: [{start}, {start + length}) does not fit in extent {extent}.");
         var (outer, _, inner) = Split(axis);
-        var shape = ShapeWith(axis, extent);
-        var y = Output(shape);
+        var y = Output(ShapeWith(axis, extent, stackalloc int[Rank]));
         var x = Span;
         var d = y.AsSpan();
         for (int o = 0; o < outer; o++)
             x.Slice(o * length * inner, length * inner).CopyTo(d.Slice((o * extent + start) * inner, length * inner));
-        return Record(y, "pad", this, dy => [dy.Slice(axis, start, length)]);
+        if (Record(y, "pad", this, static (n, dy, dx) => dx[0] = dy.Slice(n.Axis, n.Start, n.Inputs[0]._shape[n.Axis])) is { } node)
+            (node.Axis, node.Start) = (axis, start);
+        return y;
     }
 
     /// <summary>Joins tensors along <paramref name="axis"/>; all other extents must agree.</summary>
@@ -166,28 +172,28 @@ public sealed partial class Tensor
                     throw new ArgumentException($"Concat along axis {axis}: shapes {first.ShapeText} and {t.ShapeText} differ on axis {i}.");
             total += t._shape[axis];
         }
-        var shape = first.ShapeWith(axis, total);
-        var y = Output(shape);
+        var y = Output(first.ShapeWith(axis, total, stackalloc int[first.Rank]));
         var (outer, _, inner) = first.Split(axis);
         var d = y.AsSpan();
         int offset = 0;
-        var starts = new int[tensors.Count];
         for (int t = 0; t < tensors.Count; t++)
         {
-            starts[t] = offset;
             int len = tensors[t]._shape[axis];
             var x = tensors[t].Span;
             for (int o = 0; o < outer; o++)
                 x.Slice(o * len * inner, len * inner).CopyTo(d.Slice((o * total + offset) * inner, len * inner));
             offset += len;
         }
-        var inputs = tensors.ToArray();
-        return Record(y, "concat", inputs, dy =>
+        Record(y, "concat", tensors, static (n, dy, dx) =>
         {
-            var grads = new Tensor?[inputs.Length];
-            for (int t = 0; t < inputs.Length; t++) grads[t] = dy.Slice(axis, starts[t], inputs[t]._shape[axis]);
-            return grads;
-        });
+            for (int t = 0, start = 0; t < n.Inputs.Length; t++)
+            {
+                int length = n.Inputs[t]._shape[n.Axis];
+                dx[t] = dy.Slice(n.Axis, start, length);
+                start += length;
+            }
+        })?.Axis = axis;
+        return y;
     }
 
     /// <summary>Stacks equal-shaped tensors along a new leading axis.</summary>

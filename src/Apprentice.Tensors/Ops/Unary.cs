@@ -12,38 +12,57 @@ public sealed partial class Tensor
     public Tensor Exp()
     {
         var y = Elementwise.Map<ExpKernel>(this);
-        return Record(y, "exp", this, dy => [dy * y]);                  // d(eˣ) = eˣ dx: reuse the output
+        Record(y, "exp", this, static (n, dy, dx) => dx[0] = dy * n.Output);          // d(eˣ) = eˣ dx: reuse the output
+        return y;
     }
 
     /// <summary>Natural logarithm.</summary>
-    public Tensor Log() => Record(Elementwise.Map<LogKernel>(this), "log", this, dy => [dy / this]);
+    public Tensor Log()
+    {
+        var y = Elementwise.Map<LogKernel>(this);
+        Record(y, "log", this, static (n, dy, dx) => dx[0] = dy / n.Inputs[0]);
+        return y;
+    }
 
     /// <summary>√x.</summary>
     public Tensor Sqrt()
     {
         var y = Elementwise.Map<SqrtKernel>(this);
-        return Record(y, "sqrt", this, dy => [dy * 0.5f / y]);
+        Record(y, "sqrt", this, static (n, dy, dx) => dx[0] = dy * 0.5f / n.Output);
+        return y;
     }
 
     /// <summary>|x|; the gradient at 0 is 0.</summary>
-    public Tensor Abs() => Record(Elementwise.Map<AbsKernel>(this), "abs", this, dy => [dy * Elementwise.Map<SignKernel>(this)]);
+    public Tensor Abs()
+    {
+        var y = Elementwise.Map<AbsKernel>(this);
+        Record(y, "abs", this, static (n, dy, dx) => dx[0] = dy * Elementwise.Map<SignKernel>(n.Inputs[0]));
+        return y;
+    }
 
     /// <summary>tanh(x).</summary>
     public Tensor Tanh()
     {
         var y = Elementwise.Map<TanhKernel>(this);
-        return Record(y, "tanh", this, dy => [dy * (1f - y * y)]);
+        Record(y, "tanh", this, static (n, dy, dx) => dx[0] = dy * (1f - n.Output * n.Output));
+        return y;
     }
 
     /// <summary>1 / (1 + e⁻ˣ).</summary>
     public Tensor Sigmoid()
     {
         var y = Elementwise.Map<SigmoidKernel>(this);
-        return Record(y, "sigmoid", this, dy => [dy * y * (1f - y)]);
+        Record(y, "sigmoid", this, static (n, dy, dx) => dx[0] = dy * n.Output * (1f - n.Output));
+        return y;
     }
 
     /// <summary>max(x, 0); the gradient at 0 is 0, as in PyTorch.</summary>
-    public Tensor Relu() => Record(Elementwise.Map<ReluKernel>(this), "relu", this, dy => [GradMode.IsEnabled ? dy * Gt(0f) : ReluGradient(dy)]);
+    public Tensor Relu()
+    {
+        var y = Elementwise.Map<ReluKernel>(this);
+        Record(y, "relu", this, static (n, dy, dx) => dx[0] = GradMode.IsEnabled ? dy * n.Inputs[0].Gt(0f) : n.Inputs[0].ReluGradient(dy));
+        return y;
+    }
 
     // dy · [x > 0] in one pass, without the mask tensor: the same products (by 1 or 0) as the
     // differentiable rule, so the same bits, NaN and signed zeros included.
@@ -72,15 +91,30 @@ public sealed partial class Tensor
     {
         var positive = Gt(0f);
         var factor = positive + (1f - positive) * slope;                  // 1 where x > 0, slope elsewhere (a constant)
-        return Record(Broadcasting.Binary<MultiplyKernel>(this, factor), "leaky_relu", this, dy => [dy * factor]);
+        var y = Broadcasting.Binary<MultiplyKernel>(this, factor);
+        Record(y, "leaky_relu", this, static (n, dy, dx) => dx[0] = dy * n.Saved!)?.Saved = factor;
+        return y;
     }
 
     /// <summary>log(1 + eˣ), computed without overflow.</summary>
-    public Tensor Softplus() => Record(Elementwise.Map<SoftplusKernel>(this), "softplus", this, dy => [dy * Sigmoid()]);
+    public Tensor Softplus()
+    {
+        var y = Elementwise.Map<SoftplusKernel>(this);
+        Record(y, "softplus", this, static (n, dy, dx) => dx[0] = dy * n.Inputs[0].Sigmoid());
+        return y;
+    }
 
     /// <summary>The error function.</summary>
-    public Tensor Erf() =>
-        Record(Elementwise.Map<ErfKernel>(this), "erf", this, dy => [dy * (2f / MathF.Sqrt(MathF.PI)) * (-(this * this)).Exp()]);
+    public Tensor Erf()
+    {
+        var y = Elementwise.Map<ErfKernel>(this);
+        Record(y, "erf", this, static (n, dy, dx) =>
+        {
+            var x = n.Inputs[0];
+            dx[0] = dy * (2f / MathF.Sqrt(MathF.PI)) * (-(x * x)).Exp();
+        });
+        return y;
+    }
 
     /// <summary>xᵖ for a constant exponent.</summary>
     public Tensor Pow(float exponent)
@@ -90,7 +124,12 @@ public sealed partial class Tensor
         var d = y.AsSpan();
         if (exponent == 2f) for (int i = 0; i < x.Length; i++) d[i] = x[i] * x[i];
         else for (int i = 0; i < x.Length; i++) d[i] = MathF.Pow(x[i], exponent);
-        return Record(y, "pow", this, dy => [exponent == 2f ? dy * this * 2f : dy * exponent * Pow(exponent - 1f)]);
+        Record(y, "pow", this, static (n, dy, dx) =>
+        {
+            var (x, p) = (n.Inputs[0], n.Value);
+            dx[0] = p == 2f ? dy * x * 2f : dy * p * x.Pow(p - 1f);
+        })?.Value = exponent;
+        return y;
     }
 
     /// <summary>x clipped to [min, max]; the gradient passes where min ≤ x ≤ max (as in PyTorch).</summary>
@@ -101,7 +140,9 @@ public sealed partial class Tensor
         var x = Span;
         var d = y.AsSpan();
         for (int i = 0; i < x.Length; i++) d[i] = Math.Clamp(x[i], min, max);
-        return Record(y, "clamp", this, dy => [dy * (Ge(min) * Le(max))]);
+        if (Record(y, "clamp", this, static (n, dy, dx) => dx[0] = dy * (n.Inputs[0].Ge(n.Value) * n.Inputs[0].Le(n.Value2))) is { } node)
+            (node.Value, node.Value2) = (min, max);
+        return y;
     }
 
     // ---- derived: composed from the primitives above, no backward of their own ----------------

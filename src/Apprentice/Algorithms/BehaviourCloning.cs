@@ -237,7 +237,7 @@ public static class BehaviourCloning
         bool dropLast = train.Count > options.BatchSize;
         var trainLosses = new List<double>();
         var validationLosses = new List<double>();
-        var arena = new TensorArena();
+        var arena = new TensorArena(reuseTensorObjects: true);               // nothing computed is kept past a step but Item() values
         int step = 0;
         while (step < options.Steps)
         {

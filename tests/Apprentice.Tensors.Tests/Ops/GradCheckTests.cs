@@ -246,7 +246,12 @@ public class GradCheckTests
     public void GradCheckCatchesAWrongBackwardRule()
     {
         var x = Param(new Rng(11), -1f, 1f, 4);
-        static Tensor Identity(Tensor t) => Tensor.Record(t.Detach().Clone(), "bad_identity", t, dy => [dy * 2f]);   // deliberately wrong: d/dx x = 1
+        static Tensor Identity(Tensor t)
+        {
+            var y = t.Detach().Clone();
+            Tensor.Record(y, "bad_identity", t, static (n, dy, dx) => dx[0] = dy * 2f);   // deliberately wrong: d/dx x = 1
+            return y;
+        }
         var result = GradCheck.Compare(xs => Identity(xs[0]).Sum(), [x]);
         Assert.False(result.Passed);
         Assert.Contains("analytic 2", result.Worst);
@@ -270,6 +275,29 @@ public class GradCheckTests
         }
         var result = GradCheck.Compare(Penalty, [x, w1, b1, w2]);
         Assert.True(result.Passed, result.Worst);
+    }
+
+    [Fact]
+    public void GatherRowsEqualsItsComposedFormBitForBitThroughDoubleBackward()
+    {
+        // GatherRows is a primitive (no flat index array per call); it must give the numbers of the
+        // flat IndexSelect it replaced: values, gradients, and the gradient of a gradient penalty.
+        var rng = new Rng(12);
+        var logits = Param(rng, -2f, 2f, 5, 4);
+        var w = Param(rng, -1f, 1f, 4, 4);
+        int[] classes = [3, 0, 2, 2, 1];
+        int[] flat = [.. classes.Select((c, i) => i * 4 + c)];
+        float[][] Run(Func<Tensor, Tensor> gather)
+        {
+            var picked = gather(logits.MatMul(w).LogSoftmax());
+            var g = Tensor.Gradients(picked.Sum(), [logits], createGraph: true)[0];
+            var penalty = (g * g).Sum() + picked.Mean();
+            var second = Tensor.Gradients(penalty, [logits, w]);
+            return [picked.ToArray(), g.ToArray(), second[0].ToArray(), second[1].ToArray()];
+        }
+        var primitive = Run(t => t.GatherRows(classes));
+        var composed = Run(t => t.Reshape(20).IndexSelect(0, flat));
+        Assert.Equal(composed, primitive);
     }
 
     [Fact]
