@@ -149,14 +149,58 @@ public sealed partial class Tensor
     private static Tensor ConvBuffer(Window w, bool direct) =>
         direct ? Output([DirectConvolution.PhasesSize(w)], zeroed: false) : Output([w.PatchSize, w.OutH * w.OutW], zeroed: w.Padding > 0);
 
-    // The threaded forward pass, in a method of its own so that the single-threaded one allocates
-    // no closure.
+    // The threaded forward pass: images t, t + threads, … on the pool's thread t, each with its own buffer.
     private static void ConvImagesOnThreads(Tensor x, Tensor weight, Tensor? bias, Tensor y, Window w, bool direct, int threads)
     {
-        var buffers = new Tensor[threads];
-        for (int t = 0; t < threads; t++) buffers[t] = ConvBuffer(w, direct);
-        var taps = direct ? DirectConvolution.TapMajor(weight) : null;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => ConvImages(x, weight, taps, bias, y, buffers[t], w, t, threads));
+        var work = t_convForward ??= new ConvForwardParts();
+        work.Buffers = work.Buffers.Length == threads ? work.Buffers : new Tensor[threads];
+        for (int t = 0; t < threads; t++) work.Buffers[t] = ConvBuffer(w, direct);
+        (work.X, work.Weight, work.Taps, work.Bias, work.Y, work.W) = (x, weight, direct ? DirectConvolution.TapMajor(weight) : null, bias, y, w);
+        try
+        {
+            WorkerPool.Run(work, threads);
+        }
+        finally
+        {
+            (work.X, work.Weight, work.Taps, work.Bias, work.Y) = (null!, null!, null, null, null!);   // keep no step's tensors alive
+            Array.Clear(work.Buffers);
+        }
+    }
+
+    // One per calling thread, refilled per call: handing work to the pool allocates nothing.
+    [ThreadStatic] private static ConvForwardParts? t_convForward;
+    [ThreadStatic] private static WeightGradientParts? t_convWeightGradient;
+    [ThreadStatic] private static InputGradientParts? t_convInputGradient;
+
+    private sealed class ConvForwardParts : IParallelWork
+    {
+        public Tensor X = null!, Weight = null!, Y = null!;
+        public Tensor? Taps, Bias;
+        public Tensor[] Buffers = [];
+        public Window W;
+
+        public void Run(int part, int parts) => ConvImages(X, Weight, Taps, Bias, Y, Buffers[part], W, part, parts);
+    }
+
+    private sealed class WeightGradientParts : IParallelWork
+    {
+        public Tensor X = null!, Dy = null!, Partial = null!;
+        public (Tensor Cols, Tensor Product)[] Scratch = [];
+        public Window W;
+        public int OutChannels;
+        public bool Direct;
+
+        public void Run(int part, int parts) => WeightGradientGroups(X, Dy, Partial, Scratch[part], W, OutChannels, Direct, part, parts);
+    }
+
+    private sealed class InputGradientParts : IParallelWork
+    {
+        public Tensor Weight = null!, Dy = null!, Dx = null!;
+        public (Tensor Cols, Tensor Phases)[] Scratch = [];
+        public Window W;
+        public bool Direct;
+
+        public void Run(int part, int parts) => InputGradientImages(Weight, Dy, Dx, Scratch[part], W, Direct, part, parts);
     }
 
     // dB without a graph: the same row sums as the differentiable rule, whose transpose is a
@@ -238,12 +282,22 @@ public sealed partial class Tensor
     private static (Tensor Cols, Tensor Product) WeightGradientScratch(Window w, int outChannels, bool direct) =>
         (Output([direct ? 0 : w.PatchSize, w.OutH * w.OutW], zeroed: w.Padding > 0), Output([outChannels, w.PatchSize], zeroed: false));
 
-    // Threads in a method of their own, so that the single-threaded path allocates no closure.
+    // Groups t, t + threads, … on the pool's thread t, each with its own scratch.
     private static void WeightGradientOnThreads(Tensor x, Tensor dy, Tensor partial, Window w, int outChannels, bool direct, int threads)
     {
-        var scratch = new (Tensor Cols, Tensor Product)[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = WeightGradientScratch(w, outChannels, direct);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => WeightGradientGroups(x, dy, partial, scratch[t], w, outChannels, direct, t, threads));
+        var work = t_convWeightGradient ??= new WeightGradientParts();
+        work.Scratch = work.Scratch.Length == threads ? work.Scratch : new (Tensor, Tensor)[threads];
+        for (int t = 0; t < threads; t++) work.Scratch[t] = WeightGradientScratch(w, outChannels, direct);
+        (work.X, work.Dy, work.Partial, work.W, work.OutChannels, work.Direct) = (x, dy, partial, w, outChannels, direct);
+        try
+        {
+            WorkerPool.Run(work, threads);
+        }
+        finally
+        {
+            (work.X, work.Dy, work.Partial) = (null!, null!, null!);
+            Array.Clear(work.Scratch);
+        }
     }
 
     // Groups thread, thread + threads, … of ConvWeightGradient, each summed into its row of `partial`.
@@ -291,12 +345,22 @@ public sealed partial class Tensor
     private static (Tensor Cols, Tensor Phases) InputGradientScratch(Window w, bool direct) =>
         (Output([w.PatchSize, w.OutH * w.OutW], zeroed: false), Output([direct ? DirectConvolution.PhasesSize(w) : 0], zeroed: false));
 
-    // Threads in a method of their own, so that the single-threaded path allocates no closure.
+    // Images t, t + threads, … on the pool's thread t, each with its own scratch.
     private static void InputGradientOnThreads(Tensor weight, Tensor dy, Tensor dx, Window w, bool direct, int threads)
     {
-        var scratch = new (Tensor Cols, Tensor Phases)[threads];
-        for (int t = 0; t < threads; t++) scratch[t] = InputGradientScratch(w, direct);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => InputGradientImages(weight, dy, dx, scratch[t], w, direct, t, threads));
+        var work = t_convInputGradient ??= new InputGradientParts();
+        work.Scratch = work.Scratch.Length == threads ? work.Scratch : new (Tensor, Tensor)[threads];
+        for (int t = 0; t < threads; t++) work.Scratch[t] = InputGradientScratch(w, direct);
+        (work.Weight, work.Dy, work.Dx, work.W, work.Direct) = (weight, dy, dx, w, direct);
+        try
+        {
+            WorkerPool.Run(work, threads);
+        }
+        finally
+        {
+            (work.Weight, work.Dy, work.Dx) = (null!, null!, null!);
+            Array.Clear(work.Scratch);
+        }
     }
 
     // The images of ConvInputGradient in thread's fixed contiguous range.

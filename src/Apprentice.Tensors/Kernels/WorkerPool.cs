@@ -1,0 +1,118 @@
+using System.Runtime.ExceptionServices;
+
+namespace Apprentice.Tensors.Kernels;
+
+/// <summary>
+/// Work cut into a fixed number of parts that may run on different threads. Part t of n always
+/// covers the same outputs, computed the same way, so the result does not depend on which thread
+/// ran which part, or on whether they ran at once.
+/// </summary>
+/// <remarks>Callers keep one instance per calling thread and refill its fields per call, so handing
+/// work to the pool allocates nothing (a lambda would allocate its closure on every call).</remarks>
+internal interface IParallelWork
+{
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    void Run(int part, int parts);
+}
+
+/// <summary>
+/// Threads kept for the engine's multi-threaded kernels (GEMM above its size threshold, the
+/// convolution's batch split): started once, woken per call, so a training step that splits its
+/// products over cores allocates nothing, where <see cref="Parallel.For(int, int, Action{int})"/>
+/// allocated a few kilobytes per call.
+/// </summary>
+/// <remarks>
+/// One caller at a time uses the workers; a call that finds them busy (another thread's product,
+/// or a kernel called from inside a part) runs its parts one after another on its own thread, with
+/// the same results. Part 0 always runs on the caller.
+/// </remarks>
+internal static class WorkerPool
+{
+    private static int s_busy;                       // 1 while a caller has the workers (not a lock: a part that calls Run again must not get them)
+    private static readonly ManualResetEventSlim s_done = new(false);
+    private static Worker[]? s_workers;
+    private static int s_remaining;
+    private static ExceptionDispatchInfo? s_error;
+
+    /// <summary>Runs <paramref name="work"/>'s parts 0 … <paramref name="parts"/> − 1 and returns when all have finished.</summary>
+    /// <exception cref="Exception">Whatever a part threw (the first, if several did).</exception>
+    public static void Run(IParallelWork work, int parts)
+    {
+        if (parts <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            for (int t = 0; t < parts; t++) work.Run(t, parts);
+            return;
+        }
+        try
+        {
+            var workers = s_workers ??= StartWorkers(Math.Max(1, Gemm.MaxThreads - 1));
+            int helpers = Math.Min(parts - 1, workers.Length);
+            s_error = null;
+            s_done.Reset();
+            Volatile.Write(ref s_remaining, helpers);
+            for (int i = 0; i < helpers; i++) workers[i].Start(work, i + 1, parts);
+            Exception? own = null;
+            try
+            {
+                work.Run(0, parts);
+                for (int t = helpers + 1; t < parts; t++) work.Run(t, parts);   // more parts than workers (a test's thread count)
+            }
+            catch (Exception e)
+            {
+                own = e;
+            }
+            if (helpers > 0) s_done.Wait();                                     // the workers hold references into the caller's buffers
+            if (own is not null) ExceptionDispatchInfo.Throw(own);
+            s_error?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    private static Worker[] StartWorkers(int count)
+    {
+        var workers = new Worker[count];
+        for (int i = 0; i < count; i++) workers[i] = new Worker(i);
+        return workers;
+    }
+
+    private sealed class Worker
+    {
+        private readonly ManualResetEventSlim _go = new(false);
+        private IParallelWork? _work;
+        private int _part, _parts;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Apprentice worker {index + 1}" };
+            thread.Start();
+        }
+
+        public void Start(IParallelWork work, int part, int parts)
+        {
+            (_work, _part, _parts) = (work, part, parts);
+            _go.Set();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                _go.Wait();
+                _go.Reset();
+                try
+                {
+                    _work!.Run(_part, _parts);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
+                }
+                _work = null;
+                if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Apprentice.Tensors.Kernels;
+
+namespace Apprentice.Tensors.Tests.Kernels;
+
+public class WorkerPoolTests
+{
+    private sealed class Record : IParallelWork
+    {
+        public int[] Runs = [];
+        public int[] Threads = [];
+        public int FailPart = -1;
+
+        public void Run(int part, int parts)
+        {
+            Interlocked.Increment(ref Runs[part]);
+            Threads[part] = Environment.CurrentManagedThreadId;
+            if (part == FailPart) throw new InvalidOperationException($"part {part} failed");
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]      // more parts than a 2-core machine has workers: the caller runs the rest
+    [InlineData(5)]
+    public void EveryPartRunsExactlyOnceAndPartZeroOnTheCaller(int parts)
+    {
+        for (int call = 0; call < 50; call++)
+        {
+            var work = new Record { Runs = new int[parts], Threads = new int[parts] };
+            WorkerPool.Run(work, parts);
+            Assert.All(work.Runs, n => Assert.Equal(1, n));
+            Assert.Equal(Environment.CurrentManagedThreadId, work.Threads[0]);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void APartsExceptionReachesTheCallerAfterEveryPartHasFinished(int failPart)
+    {
+        var work = new Record { Runs = new int[2], Threads = new int[2], FailPart = failPart };
+        var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(work, 2));
+        Assert.Equal($"part {failPart} failed", e.Message);
+        Assert.All(work.Runs, n => Assert.Equal(1, n));
+        var next = new Record { Runs = new int[2], Threads = new int[2] };   // the pool still works
+        WorkerPool.Run(next, 2);
+        Assert.All(next.Runs, n => Assert.Equal(1, n));
+    }
+
+    private sealed class Nested : IParallelWork
+    {
+        public Record[] Inner = [new() { Runs = new int[2], Threads = new int[2] }, new() { Runs = new int[2], Threads = new int[2] }];
+
+        public void Run(int part, int parts) => WorkerPool.Run(Inner[part], 2);
+    }
+
+    [Fact]
+    public void APartThatSplitsItsOwnWorkRunsItOnItsThread()
+    {
+        var work = new Nested();
+        WorkerPool.Run(work, 2);
+        Assert.All(work.Inner, inner => Assert.All(inner.Runs, n => Assert.Equal(1, n)));
+        Assert.All(work.Inner, inner => Assert.Equal(inner.Threads[0], inner.Threads[1]));
+    }
+
+    [Fact]
+    public void CallersOnSeveralThreadsAtOnceAllFinish()
+    {
+        // Whoever finds the workers busy runs its parts itself; nothing waits on anything else.
+        var totals = new int[4];
+        var callers = Enumerable.Range(0, 4).Select(c => new Thread(() =>
+        {
+            for (int call = 0; call < 200; call++)
+            {
+                var work = new Record { Runs = new int[3], Threads = new int[3] };
+                WorkerPool.Run(work, 3);
+                totals[c] += work.Runs.Sum();
+            }
+        })).ToList();
+        callers.ForEach(t => t.Start());
+        Assert.All(callers, t => Assert.True(t.Join(TimeSpan.FromSeconds(60))));
+        Assert.All(totals, total => Assert.Equal(600, total));
+    }
+
+    [Fact]
+    public void HandingWorkToThePoolAllocatesNothingOnTheCaller()
+    {
+        var work = new Record { Runs = new int[2], Threads = new int[2] };
+        for (int i = 0; i < 20; i++) WorkerPool.Run(work, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) WorkerPool.Run(work, 2);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(work.Runs, n => Assert.Equal(120, n));
+    }
+}
