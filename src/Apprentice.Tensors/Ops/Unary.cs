@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Apprentice.Tensors.Autograd;
 using Apprentice.Tensors.Kernels;
@@ -72,14 +73,24 @@ public sealed partial class Tensor
         var x = Span;
         var g = dy.Span;
         var d = dx.AsSpan();
+        ref float xs = ref MemoryMarshal.GetReference(x), gs = ref MemoryMarshal.GetReference(g), ds = ref MemoryMarshal.GetReference(d);
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512.Create(1f);
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                var positive = Vector512.GreaterThan(Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512<float>.Zero) & one;
+                (Vector512.LoadUnsafe(ref gs, (nuint)i) * positive).StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var one = Vector256.Create(1f);
             for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
             {
-                var positive = Vector256.GreaterThan(Vector256.Create(x.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero) & one;
-                (Vector256.Create(g.Slice(i, Vector256<float>.Count)) * positive).CopyTo(d.Slice(i, Vector256<float>.Count));
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256<float>.Zero) & one;
+                (Vector256.LoadUnsafe(ref gs, (nuint)i) * positive).StoreUnsafe(ref ds, (nuint)i);
             }
         }
         for (; i < x.Length; i++) d[i] = g[i] * (x[i] > 0f ? 1f : 0f);

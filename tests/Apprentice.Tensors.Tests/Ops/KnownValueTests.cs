@@ -320,15 +320,35 @@ public class KnownValueTests
     [Fact]
     public void ReluGradientWithoutAGraphEqualsTheDifferentiableOneBitForBit()
     {
-        // 21 values: two vector blocks and a scalar tail; zeros, NaN and negative upstream gradients (signed zero products).
-        var x = Tensor.FromArray([1f, -1f, 0f, -0f, float.NaN, 2f, -3f, 0.5f, 4f, -4f, 0f, 1f, -2f, 3f, float.PositiveInfinity, -1f, 0.25f, -0.25f, 7f, 0f, -7f], 21).AsParameter();
-        var v = Tensor.FromArray([-1f, 2f, -3f, 4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, float.NaN], 21);
+        // 29 values: a 16-wide block, an 8-wide block and a scalar tail; zeros, NaN and negative upstream gradients (signed zero products).
+        var x = Tensor.FromArray([1f, -1f, 0f, -0f, float.NaN, 2f, -3f, 0.5f, 4f, -4f, 0f, 1f, -2f, 3f, float.PositiveInfinity, -1f, 0.25f, -0.25f, 7f, 0f, -7f,
+            3f, -0f, float.NaN, 1f, -5f, 0f, 6f, -0.5f], 29).AsParameter();
+        var v = Tensor.FromArray([-1f, 2f, -3f, 4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -1f, -2f, float.NaN,
+            2f, -2f, 3f, -3f, 4f, -4f, 5f, -5f], 29);
         Tensor Loss() => (x.Relu() * v).Sum();
         var plain = Tensor.Gradients(Loss(), [x])[0].ToArray();
         var differentiable = Tensor.Gradients(Loss(), [x], createGraph: true)[0].ToArray();
         Assert.Equal(differentiable.Select(BitConverter.SingleToInt32Bits), plain.Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(-1f, plain[0]);
         Assert.Equal(0f, plain[1]);
+    }
+
+    [Theory]
+    [InlineData(257, 64)]     // a bias gradient: four 8-wide accumulators per pass
+    [InlineData(31, 45)]      // a block of 32, an 8-wide block and a scalar tail
+    [InlineData(3, 7)]
+    public void SumOverLeadingAxisAddsSlicesInOrderFromZero(int n, int inner)
+    {
+        // Sum(0) keeps a block of the row in registers across the slices; the bits must be those of
+        // adding each slice into a zeroed row in turn.
+        var rng = new Rng(13);
+        var values = new float[n * inner];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(rng.Uniform(-1, 1) * Math.Pow(10, rng.Integers(-3, 3)));
+        var expected = new float[inner];
+        for (int k = 0; k < n; k++)
+            System.Numerics.Tensors.TensorPrimitives.Add(expected, values.AsSpan(k * inner, inner), expected);
+        var sums = Tensor.FromArray(values, n, inner).Sum(0).ToArray();
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), sums.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]
