@@ -1,6 +1,6 @@
 namespace Apprentice.Tensors.Losses;
 
-/// <summary>Loss functions, composed from primitive ops (so they have no backward rules of their own). Each returns the mean over elements.</summary>
+/// <summary>Loss functions, composed from primitive ops (so they have no backward rules of their own) except cross-entropy, one fused op. Each returns the mean over elements.</summary>
 public static class Loss
 {
     /// <summary>Mean squared error.</summary>
@@ -17,7 +17,7 @@ public static class Loss
         if (logits.Rank != 2) throw new ArgumentException($"CrossEntropy needs logits [N, C]; got {logits.ShapeText}.", nameof(logits));
         if (targets.Length != logits.Dim(0))
             throw new ArgumentException($"CrossEntropy: {targets.Length} targets for {logits.Dim(0)} rows of logits.", nameof(targets));
-        return -logits.LogSoftmax(1).GatherRows(targets).Mean();
+        return logits.SoftmaxCrossEntropy(targets);                               // one fused op: log-sum-exp minus the target logit
     }
 
     /// <summary>Binary cross-entropy from logits and targets in [0, 1]: softplus(x) − x·y, stable for any logit.</summary>

@@ -228,6 +228,29 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void FusedCrossEntropyAgreesWithItsCompositionToTheSecondDerivative()
+    {
+        // The fused op against −mean(log_softmax(x)[targets]): value, gradient, and the gradient of
+        // a penalty on the gradient (the fused rule switches to ops under createGraph).
+        var rng = new Rng(31);
+        var x = Param(rng, -6f, 6f, 7, 4);
+        int[] targets = [0, 3, 1, 1, 2, 0, 3];
+        Tensor Composed(Tensor logits) => -logits.LogSoftmax(1).GatherRows(targets).Mean();
+        Assert.Equal(Composed(x).Item(), Loss.CrossEntropy(x, targets).Item(), 5);
+        var fusedGrad = Tensor.Gradients(Loss.CrossEntropy(x, targets), [x])[0].ToArray();
+        var composedGrad = Tensor.Gradients(Composed(x), [x])[0].ToArray();
+        for (int i = 0; i < fusedGrad.Length; i++) Assert.Equal(composedGrad[i], fusedGrad[i], 6);
+        var g1 = Tensor.Gradients(Loss.CrossEntropy(x, targets), [x], createGraph: true)[0];
+        var g2 = Tensor.Gradients(Composed(x), [x], createGraph: true)[0];
+        var second1 = Tensor.Gradients((g1 * g1).Sum(), [x])[0].ToArray();
+        var second2 = Tensor.Gradients((g2 * g2).Sum(), [x])[0].ToArray();
+        for (int i = 0; i < second1.Length; i++) Assert.Equal(second2[i], second1[i], 5);
+        Assert.Contains(second1, v => Math.Abs(v) > 1e-4);
+        var e = Assert.Throws<IndexOutOfRangeException>(() => Loss.CrossEntropy(x, [0, 4, 1, 1, 2, 0, 3]));
+        Assert.Contains("Class index 4 at row 1", e.Message);
+    }
+
+    [Fact]
     public void LossGradientsMatchFiniteDifferences()
     {
         var rng = new Rng(8);
