@@ -71,6 +71,7 @@ internal static unsafe partial class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             if (IsNarrow(n, work)) Narrow(pa, pb, pc, m, n, k, transA, transB);
+            else if (IsShallow(k, work)) Shallow(pa, pb, pc, m, n, k, transA, transB);
             else if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
             else InParallel(pa, pb, pc, m, n, k, transA, transB, threads);
         }

@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace Apprentice.Tensors.Kernels;
 
 // Products with at most eight columns (a policy's action logits, a value head, the first layer's
-// weight gradient of a CartPole net). The blocked path would pad them to a 32-wide strip and pack
+// weight gradient of a CartPole net), and products over at most eight terms (a CartPole net's
+// first layer, the input gradient of an output layer). The blocked path would pad them to a 32-wide strip and pack
 // all of A for a handful of outputs; these kernels read A in place and keep the few columns in
 // registers. Each element is summed exactly as the blocked path sums it — multiply-adds in order
 // from zero over runs of PanelDepth terms, each run then added to what C holds — so which path a
@@ -12,6 +13,65 @@ namespace Apprentice.Tensors.Kernels;
 internal static unsafe partial class Gemm
 {
     private const int NarrowColumns = 8;
+    private const int ShallowDepth = 8;
+
+    /// <summary>Whether a blocked product sums so few terms that packing would cost more than the sums: the shallow kernel.</summary>
+    private static bool IsShallow(int k, long work) => k <= ShallowDepth && work < ParallelLimit && Vector256.IsHardwareAccelerated;
+
+    // k ≤ 8 (one panel, stored): row i of C = Σₚ op(A)[i, p]·op(B)[p, :], a block of the row in
+    // registers while the few terms go by, each a multiply-add in order from zero as in the blocked path.
+    private static void Shallow(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB)
+    {
+        float[]? rented = null;
+        float* rows = b;                                       // op(B) as k rows of n
+        if (transB)
+        {
+            rented = System.Buffers.ArrayPool<float>.Shared.Rent(k * n);
+            fixed (float* packed = rented)
+                for (int j = 0; j < n; j++)
+                    for (int p = 0; p < k; p++) packed[p * n + j] = b[(long)j * k + p];
+        }
+        fixed (float* packed = rented)
+        {
+            if (rented is not null) rows = packed;
+            float* av = stackalloc float[ShallowDepth];
+            int w = Vector256<float>.Count;
+            for (int i = 0; i < m; i++)
+            {
+                for (int p = 0; p < k; p++) av[p] = transA ? a[(long)p * m + i] : a[(long)i * k + p];
+                float* ci = c + (long)i * n;
+                int j = 0;
+                for (; j + 4 * w <= n; j += 4 * w)
+                {
+                    Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                    float* bp = rows + j;
+                    for (int p = 0; p < k; p++, bp += n)
+                    {
+                        var x = Vector256.Create(av[p]);
+                        s0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), s0);
+                        s1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + w), s1);
+                        s2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 2 * w), s2);
+                        s3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 3 * w), s3);
+                    }
+                    s0.Store(ci + j); s1.Store(ci + j + w); s2.Store(ci + j + 2 * w); s3.Store(ci + j + 3 * w);
+                }
+                for (; j + w <= n; j += w)
+                {
+                    var s0 = Vector256<float>.Zero;
+                    float* bp = rows + j;
+                    for (int p = 0; p < k; p++, bp += n) s0 = Vector256.FusedMultiplyAdd(Vector256.Create(av[p]), Vector256.Load(bp), s0);
+                    s0.Store(ci + j);
+                }
+                for (; j < n; j++)
+                {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(av[p], rows[(long)p * n + j], sum);
+                    ci[j] = sum;
+                }
+            }
+        }
+        if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
+    }
 
     /// <summary>Whether a blocked product goes to the narrow kernels instead (one thread: their products are small).</summary>
     private static bool IsNarrow(int n, long work) => n <= NarrowColumns && work < ParallelLimit && Vector256.IsHardwareAccelerated;

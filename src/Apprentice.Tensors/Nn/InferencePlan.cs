@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Apprentice.Tensors.Kernels;
 
 namespace Apprentice.Tensors.Nn;
@@ -169,12 +168,8 @@ public sealed class InferencePlan
             int n = layer.OutFeatures, rows = y.Length / n;
             Gemm.Multiply(x, layer.Weight.Span, y, rows, n, layer.InFeatures, transA: false, transB: true);
             if (layer.Bias is null) return;
-            var bias = layer.Bias.Span;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = y.Slice(r * n, n);
-                TensorPrimitives.Add(row, bias, row);
-            }
+            if (n == 1) AddKernel.Apply(y, layer.Bias.Span[0], y);              // as the tensor op adds a one-element bias
+            else AddKernel.ToRows(y, layer.Bias.Span);
         }
     }
 

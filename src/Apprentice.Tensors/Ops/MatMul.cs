@@ -46,7 +46,7 @@ public sealed partial class Tensor
         var rows = y.AsSpan();
         var b = bias.Span;
         if (n == 1) AddKernel.Apply(rows, b[0], rows);                              // as the broadcast + does for a one-element bias
-        else for (int r = 0; r < m; r++) AddKernel.Apply(rows.Slice(r * n, n), b, rows.Slice(r * n, n));
+        else AddKernel.ToRows(rows, b);
         Record(y, "affine", x, weight, bias, static (n, dy, dx) =>
         {
             ProductGradients(n.Inputs[0], n.Inputs[1], dy, false, true, dx);

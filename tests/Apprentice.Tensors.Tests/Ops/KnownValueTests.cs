@@ -145,11 +145,15 @@ public class KnownValueTests
     [InlineData(301, 2, 600, false, false)]    // three panels, rows not a multiple of 8
     [InlineData(37, 8, 300, true, true)]       // 16-, 8- and 1-row blocks, two panels
     [InlineData(200, 1, 190, true, false)]
+    [InlineData(256, 64, 4, false, true)]      // CartPole's first layer: the shallow kernel
+    [InlineData(300, 45, 8, true, false)]      // 32-, 8- and 1-column blocks, Aᵀ
+    [InlineData(1024, 17, 3, false, false)]
     public void NarrowBlockedProductsSumEachElementInPanelRuns(int m, int n, int k, bool transA, bool transB)
     {
         // Blocked products sum each element as multiply-adds in order from zero over runs of
         // PanelDepth terms, each run then added to C (the order DirectConvolution reproduces).
-        // Products of at most eight columns take their own kernels; they must keep that order.
+        // Products of at most eight columns, or over at most eight terms, take their own kernels;
+        // they must keep that order.
         Assert.True(Gemm.IsBlocked(m, n, k));
         var rng = new Rng(8);
         var a = new float[m * k];
