@@ -30,7 +30,7 @@ internal static unsafe class Gemm
     /// </summary>
     internal const int PanelDepth = KC;
     private const int MC = 96;          // rows of A packed at once (multiple of MR)
-    private const int NC = 2048;        // columns of B packed at once
+    private const int NC = 512;         // columns of B packed at once: a KC×NC panel (512 KB) stays in L2
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing
     private const long ParallelLimit = 1L << 21;     // m·n·k above this: split rows over threads
     private const int DirectBRows = 4 * MR;          // rows of C per thread at or below which B is not packed
@@ -181,12 +181,18 @@ internal static unsafe class Gemm
         return Vector128.Create(d0, d1, d2, d3);
     }
 
+    // Loop order (as OpenBLAS's): for each KC×NC panel of B, packed once and kept in L2, and each
+    // block of MC rows of A, packed: every MR-row sliver of A (MR×KC, in L1) sweeps the whole B
+    // panel, one NR-wide strip at a time streamed from L2. A KC×NR strip (32 KB at NR = 32) would
+    // fill L1 by itself, so the sliver, not the strip, is the operand kept there.
     private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
     {
         int nr = NR;
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
-        float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax);
-        float[] packedA = ArrayPool<float>.Shared.Rent(KC * MC);
+        // 16 floats of slack so the panels can start on a cache line: a misaligned 64-byte load
+        // straddles two lines, every load of the micro-kernel.
+        float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax + 16);
+        float[] packedA = ArrayPool<float>.Shared.Rent(KC * MC + 16);
         float* edge = stackalloc float[MR * 32];
         // With few rows of A (a convolution's out channels) each packed B element would be used by
         // only a tile or two, so packing costs more than it saves: read B in place, row stride n.
@@ -194,53 +200,54 @@ internal static unsafe class Gemm
         bool directB = !transB && rowEnd - rowStart <= DirectBRows;
         try
         {
-            fixed (float* pb = packedB, pa = packedA)
+            fixed (float* pbRaw = packedB, paRaw = packedA)
             {
+                float* pb = AlignToLine(pbRaw), pa = AlignToLine(paRaw);
                 for (int jc = 0; jc < n; jc += NC)
                 {
                     int nc = Math.Min(NC, n - jc);
+                    int lastStrip = (nc - 1) / nr * nr;
                     for (int pc = 0; pc < k; pc += KC)
                     {
                         int kc = Math.Min(KC, k - pc);
                         bool accumulate = pc > 0;
                         if (!directB) PackB(b, pb, n, k, transB, pc, kc, jc, nc, nr);
+                        else if (nc - lastStrip < nr)                        // a partial last strip would read past B's end: pack just it
+                            PackB(b, pb, n, k, transB, pc, kc, jc + lastStrip, nc - lastStrip, nr);
                         for (int ic = rowStart; ic < rowEnd; ic += MC)
                         {
                             int mc = Math.Min(MC, rowEnd - ic);
                             PackA(a, pa, m, k, transA, ic, mc, pc, kc);
-                            for (int jr = 0; jr < nc; jr += nr)
+                            for (int ir = 0; ir < mc; ir += MR)
                             {
-                                int cols = Math.Min(nr, nc - jr);
-                                float* bp = pb + jr * kc;
-                                int ldb = nr;
-                                if (directB && cols == nr)
+                                int rows = Math.Min(MR, mc - ir);
+                                float* ap = pa + ir * kc;
+                                for (int jr = 0; jr < nc; jr += nr)
                                 {
-                                    bp = b + (long)pc * n + jc + jr;
-                                    ldb = n;
-                                }
-                                else if (directB)
-                                {
-                                    // The last, partial strip would read past B's end: pack just it.
-                                    PackB(b, pb, n, k, transB, pc, kc, jc + jr, cols, nr);
-                                    bp = pb;
-                                }
-                                for (int ir = 0; ir < mc; ir += MR)
-                                {
-                                    int rows = Math.Min(MR, mc - ir);
-                                    float* tile = c + (long)(ic + ir) * n + jc + jr;
-                                    float* ap = pa + ir * kc;
-                                    if (rows == MR && cols == nr) MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
-                                    else
+                                    int cols = Math.Min(nr, nc - jr);
+                                    float* bp = pb + jr * kc;
+                                    int ldb = nr;
+                                    if (directB)
                                     {
-                                        // Edge tile: compute it into scratch, copy the valid part. A narrow
-                                        // strip (the 6 or 17 outputs of a last or first layer) runs kernels
-                                        // just wide enough; each lane's sums are the same in any of them.
-                                        if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
-                                        else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
-                                        for (int r = 0; r < rows; r++)
-                                            for (int j = 0; j < cols; j++)
-                                                tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
+                                        bool packed = cols < nr;
+                                        bp = packed ? pb : b + (long)pc * n + jc + jr;
+                                        ldb = packed ? nr : n;
                                     }
+                                    float* tile = c + (long)(ic + ir) * n + jc + jr;
+                                    if (rows == MR && cols == nr)
+                                    {
+                                        PrefetchTile(tile, n);
+                                        MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
+                                        continue;
+                                    }
+                                    // Edge tile: compute it into scratch, copy the valid part. A narrow
+                                    // strip (the 6 or 17 outputs of a last or first layer) runs kernels
+                                    // just wide enough; each lane's sums are the same in any of them.
+                                    if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                    else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
+                                    for (int r = 0; r < rows; r++)
+                                        for (int j = 0; j < cols; j++)
+                                            tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
                                 }
                             }
                         }
@@ -252,6 +259,21 @@ internal static unsafe class Gemm
         {
             ArrayPool<float>.Shared.Return(packedB);
             ArrayPool<float>.Shared.Return(packedA);
+        }
+    }
+
+    private static float* AlignToLine(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    // Asks for the tile's rows of C (MR × two vectors) ahead of the micro-kernel, which reads and
+    // writes them only after its k loop: their misses then overlap the arithmetic.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* tile, int ldc)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < MR; r++)
+        {
+            Sse.Prefetch0(tile + (long)r * ldc);
+            Sse.Prefetch0(tile + (long)r * ldc + 16);
         }
     }
 
