@@ -20,7 +20,7 @@ namespace Apprentice.Tensors.Kernels;
 /// </remarks>
 internal static unsafe class Gemm
 {
-    private const int MR = 6;           // rows of the micro-tile
+    private const int MinRows = 6;      // fewest rows of C the blocked path takes (the AVX2 tile's height)
     private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
 
     /// <summary>
@@ -29,22 +29,27 @@ internal static unsafe class Gemm
     /// must round as this GEMM does (the direct convolution) follow the same runs.
     /// </summary>
     internal const int PanelDepth = KC;
-    private const int MC = 96;          // rows of A packed at once (multiple of MR)
     private const int NC = 512;         // columns of B packed at once: a KC×NC panel (512 KB) stays in L2
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing
     private const long ParallelLimit = 1L << 21;     // m·n·k above this: split rows over threads
-    private const int DirectBRows = 4 * MR;          // rows of C per thread at or below which B is not packed
+    private const int DirectBRows = 24;              // rows of C per thread at or below which B is not packed
 
     /// <summary>Threads used above <see cref="ParallelLimit"/>: <c>APPRENTICE_NUM_THREADS</c> if set, else all cores.</summary>
     internal static readonly int MaxThreads = ReadThreadSetting();
 
     private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;   // two vectors wide
 
+    // Rows of the micro-tile. With AVX-512's 32 registers, 12 rows × 2 vectors (24 accumulators)
+    // load each B vector for 12 multiply-adds instead of 6, halving the micro-kernel's traffic
+    // from L2 per multiply-add; with 16 registers 6 rows (12 accumulators) is all that fits.
+    private static int MR => Vector512.IsHardwareAccelerated ? 12 : 6;
+    private const int MaxMR = 12;
+
     /// <summary>
     /// Whether an m×n×k product takes the packed, blocked path, whose sums
     /// <see cref="PanelDepth"/> describes (small products are summed another way).
     /// </summary>
-    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MR;
+    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MinRows;
 
     /// <summary>
     /// C[m×n] = op(A)·op(B), overwriting C. A is m×k (k×m when <paramref name="transA"/>), B is
@@ -181,74 +186,72 @@ internal static unsafe class Gemm
         return Vector128.Create(d0, d1, d2, d3);
     }
 
-    // Loop order (as OpenBLAS's): for each KC×NC panel of B, packed once and kept in L2, and each
-    // block of MC rows of A, packed: every MR-row sliver of A (MR×KC, in L1) sweeps the whole B
-    // panel, one NR-wide strip at a time streamed from L2. A KC×NR strip (32 KB at NR = 32) would
-    // fill L1 by itself, so the sliver, not the strip, is the operand kept there.
+    // Loop order: for each depth panel pc, the thread's rows of A are packed once (MR-row slivers);
+    // then for each KC×NC panel of B, packed and kept in L2, every sliver (MR×KC, in L1) sweeps the
+    // whole B panel, one NR-wide strip at a time streamed from L2. A KC×NR strip (32 KB at NR = 32)
+    // would fill L1 by itself, so the sliver, not the strip, is the operand kept there. Each
+    // element of A and of B is packed once per product.
     private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
     {
-        int nr = NR;
+        int nr = NR, mr = MR;
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
+        int rowCount = rowEnd - rowStart;
         // 16 floats of slack so the panels can start on a cache line: a misaligned 64-byte load
         // straddles two lines, every load of the micro-kernel.
         float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax + 16);
-        float[] packedA = ArrayPool<float>.Shared.Rent(KC * MC + 16);
-        float* edge = stackalloc float[MR * 32];
+        float[] packedA = ArrayPool<float>.Shared.Rent(KC * ((rowCount + mr - 1) / mr * mr) + 16);
+        float* edge = stackalloc float[MaxMR * 32];
         // With few rows of A (a convolution's out channels) each packed B element would be used by
         // only a tile or two, so packing costs more than it saves: read B in place, row stride n.
         // The arithmetic is the same either way, so the results are too.
-        bool directB = !transB && rowEnd - rowStart <= DirectBRows;
+        bool directB = !transB && rowCount <= DirectBRows;
         try
         {
             fixed (float* pbRaw = packedB, paRaw = packedA)
             {
                 float* pb = AlignToLine(pbRaw), pa = AlignToLine(paRaw);
-                for (int jc = 0; jc < n; jc += NC)
+                for (int pc = 0; pc < k; pc += KC)
                 {
-                    int nc = Math.Min(NC, n - jc);
-                    int lastStrip = (nc - 1) / nr * nr;
-                    for (int pc = 0; pc < k; pc += KC)
+                    int kc = Math.Min(KC, k - pc);
+                    bool accumulate = pc > 0;
+                    PackA(a, pa, m, k, transA, rowStart, rowCount, pc, kc);
+                    for (int jc = 0; jc < n; jc += NC)
                     {
-                        int kc = Math.Min(KC, k - pc);
-                        bool accumulate = pc > 0;
+                        int nc = Math.Min(NC, n - jc);
+                        int lastStrip = (nc - 1) / nr * nr;
                         if (!directB) PackB(b, pb, n, k, transB, pc, kc, jc, nc, nr);
                         else if (nc - lastStrip < nr)                        // a partial last strip would read past B's end: pack just it
                             PackB(b, pb, n, k, transB, pc, kc, jc + lastStrip, nc - lastStrip, nr);
-                        for (int ic = rowStart; ic < rowEnd; ic += MC)
+                        for (int ir = 0; ir < rowCount; ir += mr)
                         {
-                            int mc = Math.Min(MC, rowEnd - ic);
-                            PackA(a, pa, m, k, transA, ic, mc, pc, kc);
-                            for (int ir = 0; ir < mc; ir += MR)
+                            int rows = Math.Min(mr, rowCount - ir);
+                            float* ap = pa + ir * kc;
+                            for (int jr = 0; jr < nc; jr += nr)
                             {
-                                int rows = Math.Min(MR, mc - ir);
-                                float* ap = pa + ir * kc;
-                                for (int jr = 0; jr < nc; jr += nr)
+                                int cols = Math.Min(nr, nc - jr);
+                                float* bp = pb + jr * kc;
+                                int ldb = nr;
+                                if (directB)
                                 {
-                                    int cols = Math.Min(nr, nc - jr);
-                                    float* bp = pb + jr * kc;
-                                    int ldb = nr;
-                                    if (directB)
-                                    {
-                                        bool packed = cols < nr;
-                                        bp = packed ? pb : b + (long)pc * n + jc + jr;
-                                        ldb = packed ? nr : n;
-                                    }
-                                    float* tile = c + (long)(ic + ir) * n + jc + jr;
-                                    if (rows == MR && cols == nr)
-                                    {
-                                        PrefetchTile(tile, n);
-                                        MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
-                                        continue;
-                                    }
-                                    // Edge tile: compute it into scratch, copy the valid part. A narrow
-                                    // strip (the 6 or 17 outputs of a last or first layer) runs kernels
-                                    // just wide enough; each lane's sums are the same in any of them.
-                                    if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
-                                    else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
-                                    for (int r = 0; r < rows; r++)
-                                        for (int j = 0; j < cols; j++)
-                                            tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
+                                    bool packed = cols < nr;
+                                    bp = packed ? pb : b + (long)pc * n + jc + jr;
+                                    ldb = packed ? nr : n;
                                 }
+                                float* tile = c + (long)(rowStart + ir) * n + jc + jr;
+                                if (rows == mr && cols == nr)
+                                {
+                                    PrefetchTile(tile, n);
+                                    MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
+                                    continue;
+                                }
+                                // Edge tile: compute it into scratch, copy the valid part. A narrow
+                                // strip (the 6 or 17 outputs of a last or first layer) runs kernels
+                                // just wide enough; each lane's sums are the same in any of them.
+                                if (cols == nr) EdgeKernel(ap, bp, ldb, kc, edge, nr, rows);
+                                else NarrowKernels(ap, bp, ldb, kc, edge, nr, rows, cols);
+                                for (int r = 0; r < rows; r++)
+                                    for (int j = 0; j < cols; j++)
+                                        tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
                             }
                         }
                     }
@@ -356,73 +359,97 @@ internal static unsafe class Gemm
             for (int r = 0; r < 8; r++) dst[p * nr + r] = src[(long)r * k + p];
     }
 
-    // A block: strips of MR rows; inside a strip, column p is MR contiguous floats. A untransposed
-    // is read along its rows, as B above.
+    // Rows [ic, ic + mc) of A: strips of MR rows; inside a strip, column p is MR contiguous floats. A untransposed
+    // is read along its rows, as B above. A short last strip is zero-padded to MR rows.
     private static void PackA(float* a, float* packed, int m, int k, bool transA, int ic, int mc, int pc, int kc)
     {
-        for (int i0 = 0; i0 < mc; i0 += MR)
+        int mr = MR;
+        for (int i0 = 0; i0 < mc; i0 += mr)
         {
             float* strip = packed + i0 * kc;
-            int rows = Math.Min(MR, mc - i0);
-            // Eight floats moved per vector where rows 6 and 7 exist to be read: each store's two
-            // extra lanes land in the next column's slot, which the next store overwrites, so the
-            // vector loops stop one column early and the last column goes the scalar way.
-            bool wide = rows == MR && ic + i0 + 8 <= m && Avx.IsSupported;
-            if (transA)
+            int rows = Math.Min(mr, mc - i0);
+            int start = 0;                                                  // columns before this were packed by vectors
+            if (rows == mr && Avx.IsSupported)
             {
-                int p0 = 0;
-                if (wide)
-                    for (; p0 + 1 < kc; p0++)
-                        Vector256.Load(a + (long)(pc + p0) * m + ic + i0).Store(strip + p0 * MR);
-                for (int p = p0; p < kc; p++)
+                if (transA)
                 {
-                    float* dst = strip + p * MR;
-                    int r = 0;
+                    float* src = a + (long)pc * m + ic + i0;
+                    if (mr == MaxMR)
+                        for (; start < kc; start++, src += m)
+                        {
+                            Vector256.Load(src).Store(strip + start * mr);
+                            Vector128.Load(src + 8).Store(strip + start * mr + 8);
+                        }
+                    else if (ic + i0 + 8 <= m)
+                        // Eight floats moved per six-row column where rows 6 and 7 exist to be read:
+                        // each store's two extra lanes land in the next column's slot, which the next
+                        // store overwrites, so the loop stops one column early.
+                        for (; start + 1 < kc; start++, src += m) Vector256.Load(src).Store(strip + start * mr);
+                }
+                else
+                {
+                    float* src = a + (long)(ic + i0) * k + pc;
+                    if (mr == MaxMR)
+                    {
+                        // Rows 0–7, then rows 4–11 (rewriting rows 4–7 with the same values): whole
+                        // vectors only, and nothing written past the strip's column.
+                        PackTransposed8(src, k, strip, mr, kc);
+                        PackTransposed8(src + 4L * k, k, strip + 4, mr, kc);
+                        start = kc;
+                    }
+                    else if (ic + i0 + 8 <= m)
+                    {
+                        // Eight rows into six-float columns, as above: stop short of the last column.
+                        start = (kc - 1) / 8 * 8;
+                        PackTransposed8(src, k, strip, mr, start);
+                    }
+                }
+            }
+            for (int p = start; p < kc; p++)
+            {
+                float* dst = strip + p * mr;
+                int r = 0;
+                if (transA)
                     for (; r < rows; r++) dst[r] = a[(long)(pc + p) * m + ic + i0 + r];
-                    for (; r < MR; r++) dst[r] = 0f;
-                }
-                continue;
-            }
-            int start = 0;
-            if (wide)
-            {
-                start = (kc - 1) / 8 * 8;                                   // whole blocks of 8 columns, short of the last column
-                PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
-            }
-            for (int r = 0; r < MR; r++)
-            {
-                float* dst = strip + r;
-                if (r >= rows)
-                {
-                    for (int p = start; p < kc; p++) dst[p * MR] = 0f;
-                    continue;
-                }
-                float* src = a + (long)(ic + i0 + r) * k + pc;
-                for (int p = start; p < kc; p++) dst[p * MR] = src[p];
+                else
+                    for (; r < rows; r++) dst[r] = a[(long)(ic + i0 + r) * k + pc + p];
+                for (; r < mr; r++) dst[r] = 0f;
             }
         }
     }
 
-    // Columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by one-vector kernels.
-    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int cols)
+    // Rows [0, rows) and columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by
+    // six-row, one-vector kernels over the packed sliver (stride MR per column).
+    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows, int cols)
     {
-        for (int j = 0; j < cols;)
-        {
-            if (Vector512.IsHardwareAccelerated && cols - j > 8)
+        int mr = MR;
+        for (int r = 0; r < rows; r += 6)
+            for (int j = 0; j < cols;)
             {
-                MicroKernel16(a, b + j, ldb, kc, c + j, ldc);
-                j += 16;
+                if (Vector512.IsHardwareAccelerated && cols - j > 8)
+                {
+                    MicroKernel16(a + r, mr, b + j, ldb, kc, c + (long)r * ldc + j, ldc);
+                    j += 16;
+                }
+                else
+                {
+                    MicroKernel8(a + r, mr, b + j, ldb, kc, c + (long)r * ldc + j, ldc);
+                    j += 8;
+                }
             }
-            else
-            {
-                MicroKernel8(a, b + j, ldb, kc, c + j, ldc);
-                j += 8;
-            }
-        }
     }
 
-    // MR rows × one Vector512: the first half of MicroKernel512's work, lane for lane.
-    private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    // A full-width tile short of MR rows, into c (row stride ldc): a six-row kernel when six rows
+    // suffice (a small batch, a convolution's few channels), so it does not pay for twelve.
+    private static void EdgeKernel(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated && rows > 6) MicroKernel512(a, b, ldb, kc, c, ldc, accumulate: false);
+        else if (Vector512.IsHardwareAccelerated) MicroKernel512x6(a, MR, b, ldb, kc, c, ldc);
+        else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate: false);
+    }
+
+    // Six rows × one Vector512 (A's column stride lda): lane for lane the sums of the wider kernels.
+    private static void MicroKernel16(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int p = 0; p < kc; p++)
@@ -434,14 +461,14 @@ internal static unsafe class Gemm
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
             c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
             c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            a += MR;
+            a += lda;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
-    // MR rows × one Vector256.
-    private static void MicroKernel8(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    // Six rows × one Vector256.
+    private static void MicroKernel8(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int p = 0; p < kc; p++)
@@ -453,7 +480,7 @@ internal static unsafe class Gemm
             c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
             c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
             c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
-            a += MR;
+            a += lda;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
@@ -466,7 +493,49 @@ internal static unsafe class Gemm
         else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate);
     }
 
+    // The main tile: 12 rows × two Vector512, 24 accumulators in registers.
     private static void MicroKernel512(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(a[10]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
+            x = Vector512.Create(a[11]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
+            a += MaxMR;
+            b += ldb;
+        }
+        Store512(c, c00, c01, accumulate);
+        Store512(c + ldc, c10, c11, accumulate);
+        Store512(c + 2 * ldc, c20, c21, accumulate);
+        Store512(c + 3 * ldc, c30, c31, accumulate);
+        Store512(c + 4 * ldc, c40, c41, accumulate);
+        Store512(c + 5 * ldc, c50, c51, accumulate);
+        Store512(c + 6 * ldc, c60, c61, accumulate);
+        Store512(c + 7 * ldc, c70, c71, accumulate);
+        Store512(c + 8 * ldc, c80, c81, accumulate);
+        Store512(c + 9 * ldc, c90, c91, accumulate);
+        Store512(c + 10 * ldc, ca0, ca1, accumulate);
+        Store512(c + 11 * ldc, cb0, cb1, accumulate);
+    }
+
+    // Six rows × two Vector512 (A's column stride lda), overwriting c: edge tiles of at most six rows.
+    private static void MicroKernel512x6(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -481,15 +550,15 @@ internal static unsafe class Gemm
             x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
             x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += lda;
             b += ldb;
         }
-        Store512(c, c00, c01, accumulate);
-        Store512(c + ldc, c10, c11, accumulate);
-        Store512(c + 2 * ldc, c20, c21, accumulate);
-        Store512(c + 3 * ldc, c30, c31, accumulate);
-        Store512(c + 4 * ldc, c40, c41, accumulate);
-        Store512(c + 5 * ldc, c50, c51, accumulate);
+        Store512(c, c00, c01, accumulate: false);
+        Store512(c + ldc, c10, c11, accumulate: false);
+        Store512(c + 2 * ldc, c20, c21, accumulate: false);
+        Store512(c + 3 * ldc, c30, c31, accumulate: false);
+        Store512(c + 4 * ldc, c40, c41, accumulate: false);
+        Store512(c + 5 * ldc, c50, c51, accumulate: false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -519,7 +588,7 @@ internal static unsafe class Gemm
             x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += 6;
             b += ldb;
         }
         Store256(c, c00, c01, accumulate);
