@@ -281,31 +281,33 @@ internal static unsafe class Gemm
     }
 
     // B panel: strips of nr columns; inside a strip, row p of the panel is nr contiguous floats.
-    // A transposed B is read along its rows (contiguous in p) and scattered into the strip, so each
-    // source cache line is used whole instead of one float per line per p.
+    // A plain B is copied row by row of the panel, each row read once from start to end (one
+    // stream the prefetcher follows) and dealt out to the strips. A transposed B is read along its
+    // rows (contiguous in p) and scattered into the strip, so each source cache line is used whole
+    // instead of one float per line per p.
     private static void PackB(float* b, float* packed, int n, int k, bool transB, int pc, int kc, int jc, int nc, int nr)
     {
+        if (!transB)
+        {
+            int whole = nc / nr * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (long)(pc + p) * n + jc;
+                float* dst = packed + p * nr;
+                for (int j0 = 0; j0 < whole; j0 += nr)
+                    for (int q = 0; q < nr; q += 8) Vector256.Load(src + j0 + q).Store(dst + j0 * kc + q);
+                if (whole == nc) continue;
+                float* tail = dst + whole * kc;
+                int j = 0;
+                for (; j < nc - whole; j++) tail[j] = src[whole + j];
+                for (; j < nr; j++) tail[j] = 0f;
+            }
+            return;
+        }
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
             float* strip = packed + j0 * kc;
             int cols = Math.Min(nr, nc - j0);
-            if (!transB)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* dst = strip + p * nr;
-                    float* src = b + (long)(pc + p) * n + jc + j0;
-                    if (cols == nr)
-                    {
-                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(dst, nr));   // a whole row of the strip: vector copies
-                        continue;
-                    }
-                    int j = 0;
-                    for (; j < cols; j++) dst[j] = src[j];
-                    for (; j < nr; j++) dst[j] = 0f;
-                }
-                continue;
-            }
             if (cols == nr && Avx.IsSupported)
             {
                 for (int j = 0; j < nr; j += 8) PackTransposed8(b + (long)(jc + j0 + j) * k + pc, k, strip + j, nr, kc);
