@@ -361,6 +361,30 @@ internal static unsafe class Gemm
             for (int r = 0; r < 8; r++) dst[p * nr + r] = src[(long)r * k + p];
     }
 
+    // Four rows (of A, k apart) into four-float slots of columns nr apart: 4×8 blocks loaded as
+    // rows, transposed in registers, stored as 128-bit halves.
+    private static void PackTransposed4(float* src, int k, float* dst, int nr, int kc)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s0 = src + p;
+            var r0 = Avx.LoadVector256(s0);
+            var r1 = Avx.LoadVector256(s0 + k);
+            var r2 = Avx.LoadVector256(s0 + 2L * k);
+            var r3 = Avx.LoadVector256(s0 + 3L * k);
+            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+            var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);   // columns 0|4, 1|5
+            var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);   // columns 2|6, 3|7
+            float* d = dst + p * nr;
+            u0.GetLower().Store(d); u1.GetLower().Store(d + nr); u2.GetLower().Store(d + 2 * nr); u3.GetLower().Store(d + 3 * nr);
+            u0.GetUpper().Store(d + 4 * nr); u1.GetUpper().Store(d + 5 * nr); u2.GetUpper().Store(d + 6 * nr); u3.GetUpper().Store(d + 7 * nr);
+        }
+        for (; p < kc; p++)
+            for (int r = 0; r < 4; r++) dst[p * nr + r] = src[(long)r * k + p];
+    }
+
     // Rows [ic, ic + mc) of A: strips of MR rows; inside a strip, column p is MR contiguous floats. A untransposed
     // is read along its rows, as B above. A short last strip is zero-padded to MR rows.
     private static void PackA(float* a, float* packed, int m, int k, bool transA, int ic, int mc, int pc, int kc)
@@ -393,10 +417,8 @@ internal static unsafe class Gemm
                     float* src = a + (long)(ic + i0) * k + pc;
                     if (mr == MaxMR)
                     {
-                        // Rows 0–7, then rows 4–11 (rewriting rows 4–7 with the same values): whole
-                        // vectors only, and nothing written past the strip's column.
-                        PackTransposed8(src, k, strip, mr, kc);
-                        PackTransposed8(src + 4L * k, k, strip + 4, mr, kc);
+                        PackTransposed8(src, k, strip, mr, kc);                 // rows 0–7
+                        PackTransposed4(src + 8L * k, k, strip + 8, mr, kc);    // rows 8–11
                         start = kc;
                     }
                     else if (ic + i0 + 8 <= m)
