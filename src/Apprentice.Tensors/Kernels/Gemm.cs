@@ -9,9 +9,9 @@ namespace Apprentice.Tensors.Kernels;
 /// <summary>
 /// Single-precision matrix multiply, C = op(A)·op(B), row-major, where op transposes when asked
 /// (so backward passes need no transposed copies). Large products pack A and B into panels
-/// (blocked for cache) and run a register-blocked micro-kernel: 6 rows × 2 vectors of
-/// <see cref="Vector512{T}"/>, or of <see cref="Vector256{T}"/> where AVX-512 is missing. Small
-/// products take a direct path, because packing costs more than it saves there.
+/// (blocked for cache) and run a register-blocked micro-kernel: 12 rows × 2 vectors of
+/// <see cref="Vector512{T}"/>, or 6 rows × 2 vectors of <see cref="Vector256{T}"/> where AVX-512 is
+/// missing. Small products take a direct path, because packing costs more than it saves there.
 /// </summary>
 /// <remarks>
 /// Determinism: every element of C is computed by one thread with the same sequence of
@@ -21,7 +21,7 @@ namespace Apprentice.Tensors.Kernels;
 internal static unsafe class Gemm
 {
     private const int MinRows = 6;      // fewest rows of C the blocked path takes (the AVX2 tile's height)
-    private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
+    private const int KC = 256;         // depth of a packed panel (an A sliver stays in L1, a B panel in L2)
 
     /// <summary>
     /// Depth of one run of sums: each element of C is summed over k in runs of this many terms
