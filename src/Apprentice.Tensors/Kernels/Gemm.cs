@@ -327,6 +327,11 @@ internal static unsafe class Gemm
         }
     }
 
+    // Packing reads a few rows a stride apart, 1 KB of each per panel: streams too short for the
+    // hardware prefetcher to pick up, so the transposing loops ask for each row's lines this many
+    // floats ahead (a prefetch past the panel's end is harmless: it never faults).
+    private const int Ahead = 64;
+
     // Eight rows of a transposed B (eight columns of op(B)) into a strip: 8×8 blocks are loaded
     // as rows and transposed in registers, so both the reads and the writes are whole vectors.
     private static void PackTransposed8(float* src, int k, float* dst, int nr, int kc)
@@ -335,6 +340,8 @@ internal static unsafe class Gemm
         for (; p + 8 <= kc; p += 8)
         {
             float* s0 = src + p;
+            if ((p & 15) == 0)
+                for (int r = 0; r < 8; r++) Sse.Prefetch0(s0 + r * (long)k + Ahead);
             var t0 = Avx.UnpackLow(Avx.LoadVector256(s0), Avx.LoadVector256(s0 + k));
             var t1 = Avx.UnpackHigh(Avx.LoadVector256(s0), Avx.LoadVector256(s0 + k));
             var t2 = Avx.UnpackLow(Avx.LoadVector256(s0 + 2L * k), Avx.LoadVector256(s0 + 3L * k));
@@ -369,6 +376,8 @@ internal static unsafe class Gemm
         for (; p + 8 <= kc; p += 8)
         {
             float* s0 = src + p;
+            if ((p & 15) == 0)
+                for (int r = 0; r < 4; r++) Sse.Prefetch0(s0 + r * (long)k + Ahead);
             var r0 = Avx.LoadVector256(s0);
             var r1 = Avx.LoadVector256(s0 + k);
             var r2 = Avx.LoadVector256(s0 + 2L * k);
