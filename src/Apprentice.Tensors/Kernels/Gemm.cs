@@ -9,7 +9,7 @@ namespace Apprentice.Tensors.Kernels;
 /// <summary>
 /// Single-precision matrix multiply, C = op(A)·op(B), row-major, where op transposes when asked
 /// (so backward passes need no transposed copies). Large products pack A and B into panels
-/// (blocked for cache) and run a register-blocked micro-kernel: 12 rows × 2 vectors of
+/// (blocked for cache) and run a register-blocked micro-kernel: 6 rows × 4 vectors of
 /// <see cref="Vector512{T}"/>, or 6 rows × 2 vectors of <see cref="Vector256{T}"/> where AVX-512 is
 /// missing. Small products take a direct path, because packing costs more than it saves there.
 /// </summary>
@@ -20,7 +20,7 @@ namespace Apprentice.Tensors.Kernels;
 /// </remarks>
 internal static unsafe class Gemm
 {
-    private const int MinRows = 6;      // fewest rows of C the blocked path takes (the AVX2 tile's height)
+    private const int MR = 6;           // rows of the micro-tile
     private const int KC = 256;         // depth of a packed panel (an A sliver stays in L1, a B panel in L2)
 
     /// <summary>
@@ -37,19 +37,19 @@ internal static unsafe class Gemm
     /// <summary>Threads used above <see cref="ParallelLimit"/>: <c>APPRENTICE_NUM_THREADS</c> if set, else all cores.</summary>
     internal static readonly int MaxThreads = ReadThreadSetting();
 
-    private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;   // two vectors wide
-
-    // Rows of the micro-tile. With AVX-512's 32 registers, 12 rows × 2 vectors (24 accumulators)
-    // load each B vector for 12 multiply-adds instead of 6, halving the micro-kernel's traffic
-    // from L2 per multiply-add; with 16 registers 6 rows (12 accumulators) is all that fits.
-    private static int MR => Vector512.IsHardwareAccelerated ? 12 : 6;
-    private const int MaxMR = 12;
+    // Columns of the micro-tile. With AVX-512's 32 registers, 6 rows × 4 vectors (24 accumulators)
+    // use each broadcast of A for 4 multiply-adds; with 16 registers 2 vectors (12 accumulators) is
+    // all that fits. Six rows, not twelve rows × 2 vectors: C's rows are ldc apart, and at a
+    // power-of-two ldc (1024, 2048) all rows of a tile fall in one L1 set of 8 ways, so a tile
+    // taller than 8 rows evicts itself when it is loaded and stored (measured ~3% at 1024²–2048²).
+    private static int NR => Vector512.IsHardwareAccelerated ? 64 : 16;
+    private const int MaxNR = 64;
 
     /// <summary>
     /// Whether an m×n×k product takes the packed, blocked path, whose sums
     /// <see cref="PanelDepth"/> describes (small products are summed another way).
     /// </summary>
-    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MinRows;
+    internal static bool IsBlocked(int m, int n, int k) => (long)m * n * k > DirectLimit && m >= MR;
 
     /// <summary>
     /// C[m×n] = op(A)·op(B), overwriting C. A is m×k (k×m when <paramref name="transA"/>), B is
@@ -193,14 +193,14 @@ internal static unsafe class Gemm
     // element of A and of B is packed once per product.
     private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
     {
-        int nr = NR, mr = MR;
+        int nr = NR;
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
         int rowCount = rowEnd - rowStart;
         // 16 floats of slack so the panels can start on a cache line: a misaligned 64-byte load
         // straddles two lines, every load of the micro-kernel.
         float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax + 16);
-        float[] packedA = ArrayPool<float>.Shared.Rent(KC * ((rowCount + mr - 1) / mr * mr) + 16);
-        float* edge = stackalloc float[MaxMR * 32];
+        float[] packedA = ArrayPool<float>.Shared.Rent(KC * ((rowCount + MR - 1) / MR * MR) + 16);
+        float* edge = stackalloc float[MR * MaxNR];
         // With few rows of A (a convolution's out channels) each packed B element would be used by
         // only a tile or two, so packing costs more than it saves: read B in place, row stride n.
         // The arithmetic is the same either way, so the results are too.
@@ -222,9 +222,9 @@ internal static unsafe class Gemm
                         if (!directB) PackB(b, pb, n, k, transB, pc, kc, jc, nc, nr);
                         else if (nc - lastStrip < nr)                        // a partial last strip would read past B's end: pack just it
                             PackB(b, pb, n, k, transB, pc, kc, jc + lastStrip, nc - lastStrip, nr);
-                        for (int ir = 0; ir < rowCount; ir += mr)
+                        for (int ir = 0; ir < rowCount; ir += MR)
                         {
-                            int rows = Math.Min(mr, rowCount - ir);
+                            int rows = Math.Min(MR, rowCount - ir);
                             float* ap = pa + ir * kc;
                             for (int jr = 0; jr < nc; jr += nr)
                             {
@@ -238,7 +238,7 @@ internal static unsafe class Gemm
                                     ldb = packed ? nr : n;
                                 }
                                 float* tile = c + (long)(rowStart + ir) * n + jc + jr;
-                                if (rows == mr && cols == nr)
+                                if (rows == MR && cols == nr)
                                 {
                                     PrefetchTile(tile, n);
                                     MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
@@ -247,8 +247,8 @@ internal static unsafe class Gemm
                                 // Edge tile: compute it into scratch, copy the valid part. A narrow
                                 // strip (the 6 or 17 outputs of a last or first layer) runs kernels
                                 // just wide enough; each lane's sums are the same in any of them.
-                                if (cols == nr) EdgeKernel(ap, bp, ldb, kc, edge, nr, rows);
-                                else NarrowKernels(ap, bp, ldb, kc, edge, nr, rows, cols);
+                                if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
                                 for (int r = 0; r < rows; r++)
                                     for (int j = 0; j < cols; j++)
                                         tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
@@ -267,7 +267,7 @@ internal static unsafe class Gemm
 
     private static float* AlignToLine(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
-    // Asks for the tile's rows of C (MR × two vectors) ahead of the micro-kernel, which reads and
+    // Asks for the tile's rows of C (MR × NR) ahead of the micro-kernel, which reads and
     // writes them only after its k loop: their misses then overlap the arithmetic.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile(float* tile, int ldc)
@@ -275,8 +275,7 @@ internal static unsafe class Gemm
         if (!Sse.IsSupported) return;
         for (int r = 0; r < MR; r++)
         {
-            Sse.Prefetch0(tile + (long)r * ldc);
-            Sse.Prefetch0(tile + (long)r * ldc + 16);
+            for (int j = 0; j < NR; j += 16) Sse.Prefetch0(tile + (long)r * ldc + j);
         }
     }
 
@@ -368,121 +367,64 @@ internal static unsafe class Gemm
             for (int r = 0; r < 8; r++) dst[p * nr + r] = src[(long)r * k + p];
     }
 
-    // Four rows (of A, k apart) into four-float slots of columns nr apart: 4×8 blocks loaded as
-    // rows, transposed in registers, stored as 128-bit halves.
-    private static void PackTransposed4(float* src, int k, float* dst, int nr, int kc)
-    {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            float* s0 = src + p;
-            if ((p & 15) == 0)
-                for (int r = 0; r < 4; r++) Sse.Prefetch0(s0 + r * (long)k + Ahead);
-            var r0 = Avx.LoadVector256(s0);
-            var r1 = Avx.LoadVector256(s0 + k);
-            var r2 = Avx.LoadVector256(s0 + 2L * k);
-            var r3 = Avx.LoadVector256(s0 + 3L * k);
-            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-            var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);   // columns 0|4, 1|5
-            var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);   // columns 2|6, 3|7
-            float* d = dst + p * nr;
-            u0.GetLower().Store(d); u1.GetLower().Store(d + nr); u2.GetLower().Store(d + 2 * nr); u3.GetLower().Store(d + 3 * nr);
-            u0.GetUpper().Store(d + 4 * nr); u1.GetUpper().Store(d + 5 * nr); u2.GetUpper().Store(d + 6 * nr); u3.GetUpper().Store(d + 7 * nr);
-        }
-        for (; p < kc; p++)
-            for (int r = 0; r < 4; r++) dst[p * nr + r] = src[(long)r * k + p];
-    }
-
-    // Rows [ic, ic + mc) of A: strips of MR rows; inside a strip, column p is MR contiguous floats. A untransposed
-    // is read along its rows, as B above. A short last strip is zero-padded to MR rows.
+    // Rows [ic, ic + mc) of A: strips of MR rows; inside a strip, column p is MR contiguous floats.
+    // A untransposed is read along its rows, as B above. A short last strip is zero-padded.
     private static void PackA(float* a, float* packed, int m, int k, bool transA, int ic, int mc, int pc, int kc)
     {
-        int mr = MR;
-        for (int i0 = 0; i0 < mc; i0 += mr)
+        for (int i0 = 0; i0 < mc; i0 += MR)
         {
             float* strip = packed + i0 * kc;
-            int rows = Math.Min(mr, mc - i0);
+            int rows = Math.Min(MR, mc - i0);
+            // Eight floats moved per vector where rows 6 and 7 exist to be read: each store's two
+            // extra lanes land in the next column's slot, which the next store overwrites, so the
+            // vector loops stop one column early and the last column goes the scalar way.
             int start = 0;                                                  // columns before this were packed by vectors
-            if (rows == mr && Avx.IsSupported)
+            if (rows == MR && ic + i0 + 8 <= m && Avx.IsSupported)
             {
                 if (transA)
                 {
                     float* src = a + (long)pc * m + ic + i0;
-                    if (mr == MaxMR)
-                        for (; start < kc; start++, src += m)
-                        {
-                            Vector256.Load(src).Store(strip + start * mr);
-                            Vector128.Load(src + 8).Store(strip + start * mr + 8);
-                        }
-                    else if (ic + i0 + 8 <= m)
-                        // Eight floats moved per six-row column where rows 6 and 7 exist to be read:
-                        // each store's two extra lanes land in the next column's slot, which the next
-                        // store overwrites, so the loop stops one column early.
-                        for (; start + 1 < kc; start++, src += m) Vector256.Load(src).Store(strip + start * mr);
+                    for (; start + 1 < kc; start++, src += m) Vector256.Load(src).Store(strip + start * MR);
                 }
                 else
                 {
-                    float* src = a + (long)(ic + i0) * k + pc;
-                    if (mr == MaxMR)
-                    {
-                        PackTransposed8(src, k, strip, mr, kc);                 // rows 0–7
-                        PackTransposed4(src + 8L * k, k, strip + 8, mr, kc);    // rows 8–11
-                        start = kc;
-                    }
-                    else if (ic + i0 + 8 <= m)
-                    {
-                        // Eight rows into six-float columns, as above: stop short of the last column.
-                        start = (kc - 1) / 8 * 8;
-                        PackTransposed8(src, k, strip, mr, start);
-                    }
+                    start = (kc - 1) / 8 * 8;                               // whole blocks of 8 columns, short of the last column
+                    PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
                 }
             }
             for (int p = start; p < kc; p++)
             {
-                float* dst = strip + p * mr;
+                float* dst = strip + p * MR;
                 int r = 0;
                 if (transA)
                     for (; r < rows; r++) dst[r] = a[(long)(pc + p) * m + ic + i0 + r];
                 else
                     for (; r < rows; r++) dst[r] = a[(long)(ic + i0 + r) * k + pc + p];
-                for (; r < mr; r++) dst[r] = 0f;
+                for (; r < MR; r++) dst[r] = 0f;
             }
         }
     }
 
-    // Rows [0, rows) and columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by
-    // six-row, one-vector kernels over the packed sliver (stride MR per column).
-    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows, int cols)
+    // Columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by one-vector kernels.
+    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int cols)
     {
-        int mr = MR;
-        for (int r = 0; r < rows; r += 6)
-            for (int j = 0; j < cols;)
+        for (int j = 0; j < cols;)
+        {
+            if (Vector512.IsHardwareAccelerated && cols - j > 8)
             {
-                if (Vector512.IsHardwareAccelerated && cols - j > 8)
-                {
-                    MicroKernel16(a + r, mr, b + j, ldb, kc, c + (long)r * ldc + j, ldc);
-                    j += 16;
-                }
-                else
-                {
-                    MicroKernel8(a + r, mr, b + j, ldb, kc, c + (long)r * ldc + j, ldc);
-                    j += 8;
-                }
+                MicroKernel16(a, b + j, ldb, kc, c + j, ldc);
+                j += 16;
             }
+            else
+            {
+                MicroKernel8(a, b + j, ldb, kc, c + j, ldc);
+                j += 8;
+            }
+        }
     }
 
-    // A full-width tile short of MR rows, into c (row stride ldc): a six-row kernel when six rows
-    // suffice (a small batch, a convolution's few channels), so it does not pay for twelve.
-    private static void EdgeKernel(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows)
-    {
-        if (Vector512.IsHardwareAccelerated && rows > 6) MicroKernel512(a, b, ldb, kc, c, ldc, accumulate: false);
-        else if (Vector512.IsHardwareAccelerated) MicroKernel512x6(a, MR, b, ldb, kc, c, ldc);
-        else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate: false);
-    }
-
-    // Six rows × one Vector512 (A's column stride lda): lane for lane the sums of the wider kernels.
-    private static void MicroKernel16(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
+    // MR rows × one Vector512: lane for lane the sums of the wider kernels.
+    private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int p = 0; p < kc; p++)
@@ -494,14 +436,14 @@ internal static unsafe class Gemm
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
             c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
             c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            a += lda;
+            a += MR;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
-    // Six rows × one Vector256.
-    private static void MicroKernel8(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
+    // MR rows × one Vector256.
+    private static void MicroKernel8(float* a, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int p = 0; p < kc; p++)
@@ -513,7 +455,7 @@ internal static unsafe class Gemm
             c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
             c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
             c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
-            a += lda;
+            a += MR;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
@@ -526,72 +468,43 @@ internal static unsafe class Gemm
         else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate);
     }
 
-    // The main tile: 12 rows × two Vector512, 24 accumulators in registers.
+    // The main tile: 6 rows × four Vector512, 24 accumulators in registers.
     private static void MicroKernel512(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
+            var b3 = Vector512.Load(b + 48);
             Vector512<float> x;
-            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
-            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
-            x = Vector512.Create(a[10]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
-            x = Vector512.Create(a[11]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
-            a += MaxMR;
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42); c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52); c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
+            a += MR;
             b += ldb;
         }
-        Store512(c, c00, c01, accumulate);
-        Store512(c + ldc, c10, c11, accumulate);
+        Store512(c + 0 * ldc, c00, c01, accumulate);
+        Store512(c + 0 * ldc + 32, c02, c03, accumulate);
+        Store512(c + 1 * ldc, c10, c11, accumulate);
+        Store512(c + 1 * ldc + 32, c12, c13, accumulate);
         Store512(c + 2 * ldc, c20, c21, accumulate);
+        Store512(c + 2 * ldc + 32, c22, c23, accumulate);
         Store512(c + 3 * ldc, c30, c31, accumulate);
+        Store512(c + 3 * ldc + 32, c32, c33, accumulate);
         Store512(c + 4 * ldc, c40, c41, accumulate);
+        Store512(c + 4 * ldc + 32, c42, c43, accumulate);
         Store512(c + 5 * ldc, c50, c51, accumulate);
-        Store512(c + 6 * ldc, c60, c61, accumulate);
-        Store512(c + 7 * ldc, c70, c71, accumulate);
-        Store512(c + 8 * ldc, c80, c81, accumulate);
-        Store512(c + 9 * ldc, c90, c91, accumulate);
-        Store512(c + 10 * ldc, ca0, ca1, accumulate);
-        Store512(c + 11 * ldc, cb0, cb1, accumulate);
-    }
-
-    // Six rows × two Vector512 (A's column stride lda), overwriting c: edge tiles of at most six rows.
-    private static void MicroKernel512x6(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            Vector512<float> x;
-            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += lda;
-            b += ldb;
-        }
-        Store512(c, c00, c01, accumulate: false);
-        Store512(c + ldc, c10, c11, accumulate: false);
-        Store512(c + 2 * ldc, c20, c21, accumulate: false);
-        Store512(c + 3 * ldc, c30, c31, accumulate: false);
-        Store512(c + 4 * ldc, c40, c41, accumulate: false);
-        Store512(c + 5 * ldc, c50, c51, accumulate: false);
+        Store512(c + 5 * ldc + 32, c52, c53, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -621,7 +534,7 @@ internal static unsafe class Gemm
             x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += 6;
+            a += MR;
             b += ldb;
         }
         Store256(c, c00, c01, accumulate);

@@ -18,6 +18,7 @@ public class GemmTests
     [InlineData(25, 600, 260)]
     [InlineData(8, 257, 300)]
     [InlineData(24, 64, 513)]
+    [InlineData(30, 191, 300)]                                              // a last strip one column short of 64
     public void BlockedProductSumsEachElementInPanelRunsOfFusedMultiplyAdds(int m, int n, int k)
     {
         // The contract DirectConvolution reproduces bit for bit: each element is a sum of runs of
