@@ -6,16 +6,17 @@ using Apprentice.Tensors.Kernels;
 namespace Apprentice.Benchmarks.Modes;
 
 /// <summary>
-/// <c>gemm [--threads 1,2] [--reps 3] [--rep-seconds 0.3] [--out file]</c>: GFLOP/s of the
+/// <c>gemm [--threads 1,2] [--reps 3] [--rep-seconds 0.3] [--shapes all|squares|mlp] [--out file]</c>: GFLOP/s of the
 /// engine's GEMM at square sizes 256…2048 and at the MLP shapes, per thread count (through
 /// <see cref="Gemm.Multiply"/>'s maxThreads, so one process covers all counts), then the register-only
 /// FMA peak per accumulator count and thread count. Each cell shows the wall-clock rate and, in
 /// brackets, the rate per CPU-second (per core actually used; robust to a busy machine).
+/// --shapes squares times only the square sizes (quicker when tuning the blocked kernel).
 /// Prints a table; --out also writes JSON lines.
 /// </summary>
 internal static class GemmMode
 {
-    private static readonly string[] s_options = ["--threads", "--reps", "--rep-seconds", "--out"];
+    private static readonly string[] s_options = ["--threads", "--reps", "--rep-seconds", "--shapes", "--out"];
     private const int Cell = 18;
 
     public static int Run(string[] modeArgs)
@@ -36,7 +37,14 @@ internal static class GemmMode
         Console.WriteLine($"GEMM GFLOP/s, wall (per CPU-second), median of {timing.Reps}; load {JsonLines.LoadAverage()}.");
         Console.WriteLine("Shapes m×k×n; Bᵀ = Linear's layout. Products under 2^21 multiply-adds always run on one thread.");
         Header("shape", threadCounts);
-        foreach (var shape in GemmShape.Squares.Concat(GemmShape.MlpShapes))
+        var shapes = (args.String("--shapes") ?? "all") switch
+        {
+            "all" => GemmShape.Squares.Concat(GemmShape.MlpShapes),
+            "squares" => GemmShape.Squares,
+            "mlp" => GemmShape.MlpShapes,
+            var other => throw new ArgumentException($"--shapes: expected all, squares or mlp, found '{other}'."),
+        };
+        foreach (var shape in shapes)
         {
             var problem = new GemmProblem(shape);
             Console.Write($"{shape,-22}");

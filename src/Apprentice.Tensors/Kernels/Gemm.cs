@@ -9,9 +9,9 @@ namespace Apprentice.Tensors.Kernels;
 /// <summary>
 /// Single-precision matrix multiply, C = op(A)·op(B), row-major, where op transposes when asked
 /// (so backward passes need no transposed copies). Large products pack A and B into panels
-/// (blocked for cache) and run a register-blocked micro-kernel: 6 rows × 2 vectors of
-/// <see cref="Vector512{T}"/>, or of <see cref="Vector256{T}"/> where AVX-512 is missing. Small
-/// products take a direct path, because packing costs more than it saves there.
+/// (blocked for cache) and run a register-blocked micro-kernel: 6 rows × 4 vectors of
+/// <see cref="Vector512{T}"/>, or 6 rows × 2 vectors of <see cref="Vector256{T}"/> where AVX-512 is
+/// missing. Small products take a direct path, because packing costs more than it saves there.
 /// </summary>
 /// <remarks>
 /// Determinism: every element of C is computed by one thread with the same sequence of
@@ -21,7 +21,7 @@ namespace Apprentice.Tensors.Kernels;
 internal static unsafe partial class Gemm
 {
     private const int MR = 6;           // rows of the micro-tile
-    private const int KC = 256;         // depth of a packed panel (A and B strips stay in L1/L2)
+    private const int KC = 256;         // depth of a packed panel (an A sliver stays in L1, a B panel in L2)
 
     /// <summary>
     /// Depth of one run of sums: each element of C is summed over k in runs of this many terms
@@ -29,16 +29,21 @@ internal static unsafe partial class Gemm
     /// must round as this GEMM does (the direct convolution) follow the same runs.
     /// </summary>
     internal const int PanelDepth = KC;
-    private const int MC = 96;          // rows of A packed at once (multiple of MR)
-    private const int NC = 2048;        // columns of B packed at once
+    private const int NC = 512;         // columns of B packed at once: a KC×NC panel (512 KB) stays in L2
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing
     private const long ParallelLimit = 1L << 21;     // m·n·k above this: split rows over threads
-    private const int DirectBRows = 4 * MR;          // rows of C per thread at or below which B is not packed
+    private const int DirectBRows = 24;              // rows of C per thread at or below which B is not packed
 
     /// <summary>Threads used above <see cref="ParallelLimit"/>: <c>APPRENTICE_NUM_THREADS</c> if set, else all cores.</summary>
     internal static readonly int MaxThreads = ReadThreadSetting();
 
-    private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;   // two vectors wide
+    // Columns of the micro-tile. With AVX-512's 32 registers, 6 rows × 4 vectors (24 accumulators)
+    // use each broadcast of A for 4 multiply-adds; with 16 registers 2 vectors (12 accumulators) is
+    // all that fits. Six rows, not twelve rows × 2 vectors: C's rows are ldc apart, and at a
+    // power-of-two ldc (1024, 2048) all rows of a tile fall in one L1 set of 8 ways, so a tile
+    // taller than 8 rows evicts itself when it is loaded and stored (measured ~3% at 1024²–2048²).
+    private static int NR => Vector512.IsHardwareAccelerated ? 64 : 16;
+    private const int MaxNR = 64;
 
     /// <summary>
     /// Whether an m×n×k product takes the packed, blocked path, whose sums
@@ -225,67 +230,72 @@ internal static unsafe partial class Gemm
         return h.GetLower() + h.GetUpper();
     }
 
+    // Loop order: for each depth panel pc, the thread's rows of A are packed once (MR-row slivers);
+    // then for each KC×NC panel of B, packed and kept in L2, every sliver (MR×KC, in L1) sweeps the
+    // whole B panel, one NR-wide strip at a time streamed from L2. A KC×NR strip (32 KB at NR = 32)
+    // would fill L1 by itself, so the sliver, not the strip, is the operand kept there. Each
+    // element of A and of B is packed once per product.
     private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
     {
         int nr = NR;
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
-        float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax);
-        float[] packedA = ArrayPool<float>.Shared.Rent(KC * MC);
-        float* edge = stackalloc float[MR * 32];
+        int rowCount = rowEnd - rowStart;
+        // 16 floats of slack so the panels can start on a cache line: a misaligned 64-byte load
+        // straddles two lines, every load of the micro-kernel.
+        float[] packedB = ArrayPool<float>.Shared.Rent(KC * ncMax + 16);
+        float[] packedA = ArrayPool<float>.Shared.Rent(KC * ((rowCount + MR - 1) / MR * MR) + 16);
+        float* edge = stackalloc float[MR * MaxNR];
         // With few rows of A (a convolution's out channels) each packed B element would be used by
         // only a tile or two, so packing costs more than it saves: read B in place, row stride n.
         // The arithmetic is the same either way, so the results are too.
-        bool directB = !transB && rowEnd - rowStart <= DirectBRows;
+        bool directB = !transB && rowCount <= DirectBRows;
         try
         {
-            fixed (float* pb = packedB, pa = packedA)
+            fixed (float* pbRaw = packedB, paRaw = packedA)
             {
-                for (int jc = 0; jc < n; jc += NC)
+                float* pb = AlignToLine(pbRaw), pa = AlignToLine(paRaw);
+                for (int pc = 0; pc < k; pc += KC)
                 {
-                    int nc = Math.Min(NC, n - jc);
-                    for (int pc = 0; pc < k; pc += KC)
+                    int kc = Math.Min(KC, k - pc);
+                    bool accumulate = pc > 0;
+                    PackA(a, pa, m, k, transA, rowStart, rowCount, pc, kc);
+                    for (int jc = 0; jc < n; jc += NC)
                     {
-                        int kc = Math.Min(KC, k - pc);
-                        bool accumulate = pc > 0;
+                        int nc = Math.Min(NC, n - jc);
+                        int lastStrip = (nc - 1) / nr * nr;
                         if (!directB) PackB(b, pb, n, k, transB, pc, kc, jc, nc, nr);
-                        for (int ic = rowStart; ic < rowEnd; ic += MC)
+                        else if (nc - lastStrip < nr)                        // a partial last strip would read past B's end: pack just it
+                            PackB(b, pb, n, k, transB, pc, kc, jc + lastStrip, nc - lastStrip, nr);
+                        for (int ir = 0; ir < rowCount; ir += MR)
                         {
-                            int mc = Math.Min(MC, rowEnd - ic);
-                            PackA(a, pa, m, k, transA, ic, mc, pc, kc);
+                            int rows = Math.Min(MR, rowCount - ir);
+                            float* ap = pa + ir * kc;
                             for (int jr = 0; jr < nc; jr += nr)
                             {
                                 int cols = Math.Min(nr, nc - jr);
                                 float* bp = pb + jr * kc;
                                 int ldb = nr;
-                                if (directB && cols == nr)
+                                if (directB)
                                 {
-                                    bp = b + (long)pc * n + jc + jr;
-                                    ldb = n;
+                                    bool packed = cols < nr;
+                                    bp = packed ? pb : b + (long)pc * n + jc + jr;
+                                    ldb = packed ? nr : n;
                                 }
-                                else if (directB)
+                                float* tile = c + (long)(rowStart + ir) * n + jc + jr;
+                                if (rows == MR && cols == nr)
                                 {
-                                    // The last, partial strip would read past B's end: pack just it.
-                                    PackB(b, pb, n, k, transB, pc, kc, jc + jr, cols, nr);
-                                    bp = pb;
+                                    PrefetchTile(tile, n);
+                                    MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
+                                    continue;
                                 }
-                                for (int ir = 0; ir < mc; ir += MR)
-                                {
-                                    int rows = Math.Min(MR, mc - ir);
-                                    float* tile = c + (long)(ic + ir) * n + jc + jr;
-                                    float* ap = pa + ir * kc;
-                                    if (rows == MR && cols == nr) MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
-                                    else
-                                    {
-                                        // Edge tile: compute it into scratch, copy the valid part. A narrow
-                                        // strip (the 6 or 17 outputs of a last or first layer) runs kernels
-                                        // just wide enough; each lane's sums are the same in any of them.
-                                        if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
-                                        else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
-                                        for (int r = 0; r < rows; r++)
-                                            for (int j = 0; j < cols; j++)
-                                                tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
-                                    }
-                                }
+                                // Edge tile: compute it into scratch, copy the valid part. A narrow
+                                // strip (the 6 or 17 outputs of a last or first layer) runs kernels
+                                // just wide enough; each lane's sums are the same in any of them.
+                                if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
+                                else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
+                                for (int r = 0; r < rows; r++)
+                                    for (int j = 0; j < cols; j++)
+                                        tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
                             }
                         }
                     }
@@ -299,32 +309,48 @@ internal static unsafe partial class Gemm
         }
     }
 
+    private static float* AlignToLine(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    // Asks for the tile's rows of C (MR × NR) ahead of the micro-kernel, which reads and
+    // writes them only after its k loop: their misses then overlap the arithmetic.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* tile, int ldc)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < MR; r++)
+        {
+            for (int j = 0; j < NR; j += 16) Sse.Prefetch0(tile + (long)r * ldc + j);
+        }
+    }
+
     // B panel: strips of nr columns; inside a strip, row p of the panel is nr contiguous floats.
-    // A transposed B is read along its rows (contiguous in p) and scattered into the strip, so each
-    // source cache line is used whole instead of one float per line per p.
+    // A plain B is copied row by row of the panel, each row read once from start to end (one
+    // stream the prefetcher follows) and dealt out to the strips. A transposed B is read along its
+    // rows (contiguous in p) and scattered into the strip, so each source cache line is used whole
+    // instead of one float per line per p.
     private static void PackB(float* b, float* packed, int n, int k, bool transB, int pc, int kc, int jc, int nc, int nr)
     {
+        if (!transB)
+        {
+            int whole = nc / nr * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (long)(pc + p) * n + jc;
+                float* dst = packed + p * nr;
+                for (int j0 = 0; j0 < whole; j0 += nr)
+                    for (int q = 0; q < nr; q += 8) Vector256.Load(src + j0 + q).Store(dst + j0 * kc + q);
+                if (whole == nc) continue;
+                float* tail = dst + whole * kc;
+                int j = 0;
+                for (; j < nc - whole; j++) tail[j] = src[whole + j];
+                for (; j < nr; j++) tail[j] = 0f;
+            }
+            return;
+        }
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
             float* strip = packed + j0 * kc;
             int cols = Math.Min(nr, nc - j0);
-            if (!transB)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* dst = strip + p * nr;
-                    float* src = b + (long)(pc + p) * n + jc + j0;
-                    if (cols == nr)
-                    {
-                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(dst, nr));   // a whole row of the strip: vector copies
-                        continue;
-                    }
-                    int j = 0;
-                    for (; j < cols; j++) dst[j] = src[j];
-                    for (; j < nr; j++) dst[j] = 0f;
-                }
-                continue;
-            }
             if (cols == nr && Avx.IsSupported)
             {
                 for (int j = 0; j < nr; j += 8) PackTransposed8(b + (long)(jc + j0 + j) * k + pc, k, strip + j, nr, kc);
@@ -344,6 +370,11 @@ internal static unsafe partial class Gemm
         }
     }
 
+    // Packing reads a few rows a stride apart, 1 KB of each per panel: streams too short for the
+    // hardware prefetcher to pick up, so the transposing loops ask for each row's lines this many
+    // floats ahead (a prefetch past the panel's end is harmless: it never faults).
+    private const int Ahead = 64;
+
     // Eight rows of a transposed B (eight columns of op(B)) into a strip: 8×8 blocks are loaded
     // as rows and transposed in registers, so both the reads and the writes are whole vectors.
     private static void PackTransposed8(float* src, int k, float* dst, int nr, int kc)
@@ -352,6 +383,8 @@ internal static unsafe partial class Gemm
         for (; p + 8 <= kc; p += 8)
         {
             float* s0 = src + p;
+            if ((p & 15) == 0)
+                for (int r = 0; r < 8; r++) Sse.Prefetch0(s0 + r * (long)k + Ahead);
             var t0 = Avx.UnpackLow(Avx.LoadVector256(s0), Avx.LoadVector256(s0 + k));
             var t1 = Avx.UnpackHigh(Avx.LoadVector256(s0), Avx.LoadVector256(s0 + k));
             var t2 = Avx.UnpackLow(Avx.LoadVector256(s0 + 2L * k), Avx.LoadVector256(s0 + 3L * k));
@@ -378,8 +411,8 @@ internal static unsafe partial class Gemm
             for (int r = 0; r < 8; r++) dst[p * nr + r] = src[(long)r * k + p];
     }
 
-    // A block: strips of MR rows; inside a strip, column p is MR contiguous floats. A untransposed
-    // is read along its rows, as B above.
+    // Rows [ic, ic + mc) of A: strips of MR rows; inside a strip, column p is MR contiguous floats.
+    // A untransposed is read along its rows, as B above. A short last strip is zero-padded.
     private static void PackA(float* a, float* packed, int m, int k, bool transA, int ic, int mc, int pc, int kc)
     {
         for (int i0 = 0; i0 < mc; i0 += MR)
@@ -389,38 +422,29 @@ internal static unsafe partial class Gemm
             // Eight floats moved per vector where rows 6 and 7 exist to be read: each store's two
             // extra lanes land in the next column's slot, which the next store overwrites, so the
             // vector loops stop one column early and the last column goes the scalar way.
-            bool wide = rows == MR && ic + i0 + 8 <= m && Avx.IsSupported;
-            if (transA)
+            int start = 0;                                                  // columns before this were packed by vectors
+            if (rows == MR && ic + i0 + 8 <= m && Avx.IsSupported)
             {
-                int p0 = 0;
-                if (wide)
-                    for (; p0 + 1 < kc; p0++)
-                        Vector256.Load(a + (long)(pc + p0) * m + ic + i0).Store(strip + p0 * MR);
-                for (int p = p0; p < kc; p++)
+                if (transA)
                 {
-                    float* dst = strip + p * MR;
-                    int r = 0;
+                    float* src = a + (long)pc * m + ic + i0;
+                    for (; start + 1 < kc; start++, src += m) Vector256.Load(src).Store(strip + start * MR);
+                }
+                else
+                {
+                    start = (kc - 1) / 8 * 8;                               // whole blocks of 8 columns, short of the last column
+                    PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
+                }
+            }
+            for (int p = start; p < kc; p++)
+            {
+                float* dst = strip + p * MR;
+                int r = 0;
+                if (transA)
                     for (; r < rows; r++) dst[r] = a[(long)(pc + p) * m + ic + i0 + r];
-                    for (; r < MR; r++) dst[r] = 0f;
-                }
-                continue;
-            }
-            int start = 0;
-            if (wide)
-            {
-                start = (kc - 1) / 8 * 8;                                   // whole blocks of 8 columns, short of the last column
-                PackTransposed8(a + (long)(ic + i0) * k + pc, k, strip, MR, start);
-            }
-            for (int r = 0; r < MR; r++)
-            {
-                float* dst = strip + r;
-                if (r >= rows)
-                {
-                    for (int p = start; p < kc; p++) dst[p * MR] = 0f;
-                    continue;
-                }
-                float* src = a + (long)(ic + i0 + r) * k + pc;
-                for (int p = start; p < kc; p++) dst[p * MR] = src[p];
+                else
+                    for (; r < rows; r++) dst[r] = a[(long)(ic + i0 + r) * k + pc + p];
+                for (; r < MR; r++) dst[r] = 0f;
             }
         }
     }
@@ -443,7 +467,7 @@ internal static unsafe partial class Gemm
         }
     }
 
-    // MR rows × one Vector512: the first half of MicroKernel512's work, lane for lane.
+    // MR rows × one Vector512: lane for lane the sums of the wider kernels.
     private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
@@ -488,30 +512,43 @@ internal static unsafe partial class Gemm
         else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate);
     }
 
+    // The main tile: 6 rows × four Vector512, 24 accumulators in registers.
     private static void MicroKernel512(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
+            var b3 = Vector512.Load(b + 48);
             Vector512<float> x;
-            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42); c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52); c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
             a += MR;
             b += ldb;
         }
-        Store512(c, c00, c01, accumulate);
-        Store512(c + ldc, c10, c11, accumulate);
+        Store512(c + 0 * ldc, c00, c01, accumulate);
+        Store512(c + 0 * ldc + 32, c02, c03, accumulate);
+        Store512(c + 1 * ldc, c10, c11, accumulate);
+        Store512(c + 1 * ldc + 32, c12, c13, accumulate);
         Store512(c + 2 * ldc, c20, c21, accumulate);
+        Store512(c + 2 * ldc + 32, c22, c23, accumulate);
         Store512(c + 3 * ldc, c30, c31, accumulate);
+        Store512(c + 3 * ldc + 32, c32, c33, accumulate);
         Store512(c + 4 * ldc, c40, c41, accumulate);
+        Store512(c + 4 * ldc + 32, c42, c43, accumulate);
         Store512(c + 5 * ldc, c50, c51, accumulate);
+        Store512(c + 5 * ldc + 32, c52, c53, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
