@@ -82,19 +82,32 @@ internal static unsafe partial class Gemm
         }
     }
 
-    // Apart from Multiply because the lambda's captures (the parameters) would otherwise make
-    // every call allocate its closure on entry, even the single-threaded ones.
+    // Fixed partition: row ranges aligned to the micro-tile, independent of timing, one per part
+    // of the worker pool (which allocates nothing per call, as Parallel.For's closure did).
     private static void InParallel(float* pa, float* pb, float* pc, int m, int n, int k, bool transA, bool transB, int threads)
     {
-        // Fixed partition: row ranges aligned to the micro-tile, independent of timing.
         int rowsPerThread = (m + threads - 1) / threads;
         rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
-        nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        var work = t_rowRanges ??= new RowRanges();
+        (work.A, work.B, work.C, work.M, work.N, work.K, work.TransA, work.TransB, work.RowsPerPart) =
+            ((nint)pa, (nint)pb, (nint)pc, m, n, k, transA, transB, rowsPerThread);
+        WorkerPool.Run(work, threads);
+    }
+
+    [ThreadStatic] private static RowRanges? t_rowRanges;
+
+    /// <summary>One product's operands; part t multiplies rows [t·RowsPerPart, (t + 1)·RowsPerPart) of C.</summary>
+    private sealed class RowRanges : IParallelWork
+    {
+        public nint A, B, C;
+        public int M, N, K, RowsPerPart;
+        public bool TransA, TransB;
+
+        public void Run(int part, int parts)
         {
-            int start = t * rowsPerThread, end = Math.Min(m, start + rowsPerThread);
-            if (start < end) Blocked((float*)ia, (float*)ib, (float*)ic, m, n, k, transA, transB, start, end);
-        });
+            int start = part * RowsPerPart, end = Math.Min(M, start + RowsPerPart);
+            if (start < end) Blocked((float*)A, (float*)B, (float*)C, M, N, K, TransA, TransB, start, end);
+        }
     }
 
     private static void Direct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB)
