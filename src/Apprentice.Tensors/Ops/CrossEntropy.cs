@@ -1,4 +1,5 @@
 using Apprentice.Tensors.Autograd;
+using Apprentice.Tensors.Kernels;
 
 namespace Apprentice.Tensors;
 
@@ -21,19 +22,33 @@ public sealed partial class Tensor
         var probabilities = Output(_shape, zeroed: false);                    // softmax, for the backward rule
         var x = Span;
         var p = probabilities.AsSpan();
-        double total = 0;
+        // Shift each row by its maximum, exponentiate the whole batch in one vectorised pass (a call
+        // per row of a few classes would cost more than its work), then normalise each row by its sum;
+        // the loss is Σ (max + log sum − target logit) / N.
+        var maxima = Output([rows], zeroed: false).AsSpan();
         for (int i = 0; i < rows; i++)
         {
-            var row = x.Slice(i * classes, classes);
-            var prob = p.Slice(i * classes, classes);
-            float max = row[0];
+            int at = i * classes;
+            float max = x[at];
             for (int j = 1; j < classes; j++)
-                if (row[j] > max || float.IsNaN(row[j])) max = row[j];
-            float sum = 0f;
-            for (int j = 0; j < classes; j++) sum += prob[j] = MathF.Exp(row[j] - max);
-            for (int j = 0; j < classes; j++) prob[j] /= sum;
-            total += max + MathF.Log(sum) - row[targets[i]];
+                if (x[at + j] > max || float.IsNaN(x[at + j])) max = x[at + j];
+            maxima[i] = max;
+            for (int j = 0; j < classes; j++) p[at + j] = x[at + j] - max;
         }
+        ExpKernel.Apply(p, p);
+        var logSums = Output([rows], zeroed: false).AsSpan();
+        for (int i = 0; i < rows; i++)
+        {
+            int at = i * classes;
+            float sum = 0f;
+            for (int j = 0; j < classes; j++) sum += p[at + j];
+            float inverse = 1f / sum;
+            for (int j = 0; j < classes; j++) p[at + j] *= inverse;
+            logSums[i] = sum;
+        }
+        LogKernel.Apply(logSums, logSums);                                   // the batch's logarithms in one vectorised pass too
+        double total = 0;
+        for (int i = 0; i < rows; i++) total += maxima[i] + logSums[i] - x[i * classes + targets[i]];
         loss._data[0] = (float)(total / rows);
         if (Record(loss, "softmax_cross_entropy", this, static (n, dy, dx) =>
         {
