@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 namespace Apprentice.Benchmarks.Micro;
 
-/// <summary>The engine's GEMM at square sizes and at the MLP shapes, on 1 and 2 threads (maxThreads; below 2^21 multiply-adds it always uses one).</summary>
+/// <summary>The engine's GEMM at square sizes and at the MLP shapes, on 1 and 2 threads (maxThreads; below 2^18 multiply-adds it always uses one).</summary>
 [MemoryDiagnoser]
 public class GemmBenchmarks
 {

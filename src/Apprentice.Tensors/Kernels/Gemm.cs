@@ -31,7 +31,7 @@ internal static unsafe partial class Gemm
     internal const int PanelDepth = KC;
     private const int NC = 512;         // columns of B packed at once: a KC×NC panel (512 KB) stays in L2
     private const long DirectLimit = 32 * 1024;      // m·n·k below this: no packing
-    private const long ParallelLimit = 1L << 21;     // m·n·k above this: split rows over threads
+    private const long ParallelLimit = 1L << 18;     // m·n·k above this: split rows over threads
     private const int DirectBRows = 24;              // rows of C per thread at or below which B is not packed
 
     /// <summary>Threads used above <see cref="ParallelLimit"/>: <c>APPRENTICE_NUM_THREADS</c> if set, else all cores.</summary>

@@ -14,9 +14,10 @@ internal static unsafe partial class Gemm
 {
     private const int NarrowColumns = 8;
     private const int ShallowDepth = 8;
+    private const long SingleThreadKernelLimit = 1L << 21;   // these kernels run on one thread: larger products go to the split blocked path
 
     /// <summary>Whether a blocked product sums so few terms that packing would cost more than the sums: the shallow kernel.</summary>
-    private static bool IsShallow(int k, long work) => k <= ShallowDepth && work < ParallelLimit && Vector256.IsHardwareAccelerated;
+    private static bool IsShallow(int k, long work) => k <= ShallowDepth && work < SingleThreadKernelLimit && Vector256.IsHardwareAccelerated;
 
     // k ≤ 8 (one panel, stored): row i of C = Σₚ op(A)[i, p]·op(B)[p, :], a block of the row in
     // registers while the few terms go by, each a multiply-add in order from zero as in the blocked path.
@@ -74,7 +75,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Whether a blocked product goes to the narrow kernels instead (one thread: their products are small).</summary>
-    private static bool IsNarrow(int n, long work) => n <= NarrowColumns && work < ParallelLimit && Vector256.IsHardwareAccelerated;
+    private static bool IsNarrow(int n, long work) => n <= NarrowColumns && work < SingleThreadKernelLimit && Vector256.IsHardwareAccelerated;
 
     private static void Narrow(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB)
     {
