@@ -9,7 +9,7 @@ namespace Apprentice.Benchmarks.Modes;
 /// <c>gemm [--threads 1,2] [--reps 3] [--rep-seconds 0.3] [--shapes all|squares|mlp] [--out file]</c>: GFLOP/s of the
 /// engine's GEMM at square sizes 256…2048 and at the MLP shapes, per thread count (through
 /// <see cref="Gemm.Multiply"/>'s maxThreads, so one process covers all counts), then the register-only
-/// FMA peak per accumulator count and thread count. Each cell shows the wall-clock rate and, in
+/// FMA peak per accumulator count and thread count, then one core's read rate from cache. Each cell shows the wall-clock rate and, in
 /// brackets, the rate per CPU-second (per core actually used; robust to a busy machine).
 /// --shapes squares times only the square sizes (quicker when tuning the blocked kernel).
 /// Prints a table; --out also writes JSON lines.
@@ -35,7 +35,7 @@ internal static class GemmMode
         var json = args.String("--out") is string path ? new JsonLines(path, echo: false) : null;
 
         Console.WriteLine($"GEMM GFLOP/s, wall (per CPU-second), median of {timing.Reps}; load {JsonLines.LoadAverage()}.");
-        Console.WriteLine("Shapes m×k×n; Bᵀ = Linear's layout. Products under 2^21 multiply-adds always run on one thread.");
+        Console.WriteLine("Shapes m×k×n; Bᵀ = Linear's layout. Products under 2^18 multiply-adds always run on one thread.");
         Header("shape", threadCounts);
         var shapes = (args.String("--shapes") ?? "all") switch
         {
@@ -72,6 +72,27 @@ internal static class GemmMode
                 Emit(json, "apprentice_fma_peak", "accumulators", accumulators.ToString(CultureInfo.InvariantCulture), threads, wall, cpu);
             }
             Console.WriteLine();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Reading a buffer that stays in cache, one thread (the floor under a single-observation forward pass, which reads every weight once):");
+        Console.WriteLine($"{"size",-22}{"µs per pass",Cell}{"GB/s",Cell}");
+        foreach (int kilobytes in CacheRead.Sizes)
+        {
+            var read = new CacheRead(kilobytes);
+            float sink = 0;
+            var result = TimeLoop.Measure(() => sink += read.Run(), timing);
+            double gigabytes = result.Median * read.Bytes / 1e9;
+            Console.WriteLine($"{$"{kilobytes} KB",-22}{$"{1e6 / result.Median:F2}",Cell}{$"{gigabytes:F1}",Cell}");
+            json?.Emit(w =>
+            {
+                w.WriteString("bench", "apprentice_cache_read");
+                w.WriteNumber("kilobytes", kilobytes);
+                w.WriteNumber("us_per_pass", JsonLines.Round(1e6 / result.Median, 3));
+                w.WriteNumber("gb_per_s", JsonLines.Round(gigabytes, 1));
+                JsonLines.WriteEnvironment(w, 1);
+            });
+            if (float.IsNaN(sink)) Console.WriteLine("(NaN)");
         }
         return 0;
     }
