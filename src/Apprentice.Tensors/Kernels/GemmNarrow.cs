@@ -86,9 +86,19 @@ internal static unsafe partial class Gemm
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
-            for (int p = 0; p < kc; p++)
-                for (int j = 0; j < NarrowColumns; j++)
-                    panel[p * NarrowColumns + j] = j >= n ? 0f : transB ? b[(long)j * k + pc + p] : b[(long)(pc + p) * n + j];
+            new Span<float>(panel, kc * NarrowColumns).Clear();
+            if (transB)
+                for (int j = 0; j < n; j++)
+                {
+                    float* column = b + (long)j * k + pc;                       // row j of the stored B, read along
+                    for (int p = 0; p < kc; p++) panel[p * NarrowColumns + j] = column[p];
+                }
+            else
+                for (int p = 0; p < kc; p++)
+                {
+                    float* row = b + (long)(pc + p) * n;
+                    for (int j = 0; j < n; j++) panel[p * NarrowColumns + j] = row[j];
+                }
             bool accumulate = pc > 0;
             if (transA) NarrowOverRows(a + (long)pc * m, panel, c, m, n, kc, accumulate);
             else NarrowOverColumns(a + pc, panel, c, m, n, k, kc, accumulate);
