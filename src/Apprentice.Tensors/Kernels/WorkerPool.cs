@@ -59,6 +59,21 @@ internal static class WorkerPool
             {
                 work.Run(0, parts);
                 for (int t = helpers + 1; t < parts; t++) work.Run(t, parts);   // more parts than workers (a test's thread count)
+                // A part no worker has started yet (its core is busy with another process) is run
+                // here rather than waited for: on a loaded machine the split degrades to one thread
+                // instead of two threads taking turns on one core.
+                for (int i = 0; i < helpers; i++)
+                    if (workers[i].TryTakeBack() is int part)
+                    {
+                        try
+                        {
+                            work.Run(part, parts);
+                        }
+                        finally
+                        {
+                            if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();   // counted even if it threw: nobody else will run it
+                        }
+                    }
             }
             catch (Exception e)
             {
@@ -83,9 +98,11 @@ internal static class WorkerPool
 
     private sealed class Worker
     {
+        private const int Posted = 0, Running = 1, TakenBack = 2;
         private readonly ManualResetEventSlim _go = new(false, SpinCount);
         private IParallelWork? _work;
         private int _part, _parts;
+        private int _state = TakenBack;                // who owns the posted part: nobody yet, this worker, or the caller
 
         public Worker(int index)
         {
@@ -96,8 +113,12 @@ internal static class WorkerPool
         public void Start(IParallelWork work, int part, int parts)
         {
             (_work, _part, _parts) = (work, part, parts);
+            Volatile.Write(ref _state, Posted);        // after the fields: whoever claims the part sees them
             _go.Set();
         }
+
+        /// <summary>The posted part, if this worker has not started it (then it never will).</summary>
+        public int? TryTakeBack() => Interlocked.CompareExchange(ref _state, TakenBack, Posted) == Posted ? _part : null;
 
         private void Loop()
         {
@@ -105,6 +126,7 @@ internal static class WorkerPool
             {
                 _go.Wait();
                 _go.Reset();
+                if (Interlocked.CompareExchange(ref _state, Running, Posted) != Posted) continue;   // taken back, or a stale wake-up
                 try
                 {
                     _work!.Run(_part, _parts);

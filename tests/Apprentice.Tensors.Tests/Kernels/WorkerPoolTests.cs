@@ -38,10 +38,30 @@ public class WorkerPoolTests
     [InlineData(1)]
     public void APartsExceptionReachesTheCallerAfterEveryPartHasFinished(int failPart)
     {
-        var work = new Record { Runs = new int[2], Threads = new int[2], FailPart = failPart };
-        var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(work, 2));
-        Assert.Equal($"part {failPart} failed", e.Message);
-        Assert.All(work.Runs, n => Assert.Equal(1, n));
+        // Many times: whether the worker or the caller (taking back a part the worker had not
+        // started) runs the failing part, the call must end, with that exception, every part run once.
+        // On a thread of its own, so that a lost part fails the test instead of hanging it.
+        Exception? failure = null;
+        var caller = new Thread(() =>
+        {
+            try
+            {
+                for (int call = 0; call < 500; call++)
+                {
+                    var work = new Record { Runs = new int[2], Threads = new int[2], FailPart = failPart };
+                    var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(work, 2));
+                    Assert.Equal($"part {failPart} failed", e.Message);
+                    Assert.All(work.Runs, n => Assert.Equal(1, n));
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }) { IsBackground = true };
+        caller.Start();
+        Assert.True(caller.Join(TimeSpan.FromSeconds(60)), "a call never returned: a part was lost");
+        Assert.Null(failure);
         var next = new Record { Runs = new int[2], Threads = new int[2] };   // the pool still works
         WorkerPool.Run(next, 2);
         Assert.All(next.Runs, n => Assert.Equal(1, n));
@@ -80,6 +100,30 @@ public class WorkerPoolTests
         callers.ForEach(t => t.Start());
         Assert.All(callers, t => Assert.True(t.Join(TimeSpan.FromSeconds(60))));
         Assert.All(totals, total => Assert.Equal(600, total));
+    }
+
+    [Fact]
+    public void EveryPartRunsOnceWhenTheWorkersAreSlowToStart()
+    {
+        // Busy threads keep the cores taken, so a worker often has not started its part when the
+        // caller finishes its own; the caller then runs it, and the worker must not run it again.
+        using var stop = new CancellationTokenSource();
+        var hogs = Enumerable.Range(0, 2).Select(_ => new Thread(() => { while (!stop.IsCancellationRequested) { } }) { IsBackground = true }).ToList();
+        hogs.ForEach(t => t.Start());
+        try
+        {
+            for (int call = 0; call < 2000; call++)
+            {
+                var work = new Record { Runs = new int[2], Threads = new int[2] };
+                WorkerPool.Run(work, 2);
+                Assert.All(work.Runs, n => Assert.Equal(1, n));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            hogs.ForEach(t => t.Join());
+        }
     }
 
     [Fact]
