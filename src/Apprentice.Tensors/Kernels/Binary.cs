@@ -27,6 +27,11 @@ internal readonly struct AddKernel : IBinaryKernel
     public static void ToRows(Span<float> rows, ReadOnlySpan<float> bias)
     {
         int n = bias.Length, count = rows.Length / n;
+        if (n == 1)
+        {
+            TensorPrimitives.Add(rows, bias[0], rows);                       // one output: the whole batch in one pass
+            return;
+        }
         ref float r = ref MemoryMarshal.GetReference(rows);
         ref float b = ref MemoryMarshal.GetReference(bias);
         int width = Vector256<float>.Count;

@@ -11,7 +11,7 @@ namespace Apprentice.Tensors.Nn;
 /// <remarks>
 /// <para>The results are bit-identical to <see cref="Module.Forward"/> under <see cref="Tensor.NoGrad"/>:
 /// every step calls the same kernels in the same order on the same spans (the GEMM, then the bias
-/// added row by row, then the activation over the whole batch, as the tensor ops do).</para>
+/// added to every row, then the activation over the whole batch, as the tensor ops do).</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
 /// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
 /// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
@@ -168,8 +168,7 @@ public sealed class InferencePlan
             int n = layer.OutFeatures, rows = y.Length / n;
             Gemm.Multiply(x, layer.Weight.Span, y, rows, n, layer.InFeatures, transA: false, transB: true);
             if (layer.Bias is null) return;
-            if (n == 1) AddKernel.Apply(y, layer.Bias.Span[0], y);              // as the tensor op adds a one-element bias
-            else AddKernel.ToRows(y, layer.Bias.Span);
+            AddKernel.ToRows(y, layer.Bias.Span);
         }
     }
 

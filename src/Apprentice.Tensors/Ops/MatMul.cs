@@ -43,10 +43,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Affine: bias {bias.ShapeText} does not match {n} outputs.");
         var y = Output([m, n], zeroed: false);
         Gemm.Multiply(x.Span, weight.Span, y.AsSpan(), m, n, k, false, true);
-        var rows = y.AsSpan();
-        var b = bias.Span;
-        if (n == 1) AddKernel.Apply(rows, b[0], rows);                              // as the broadcast + does for a one-element bias
-        else AddKernel.ToRows(rows, b);
+        AddKernel.ToRows(y.AsSpan(), bias.Span);
         Record(y, "affine", x, weight, bias, static (n, dy, dx) =>
         {
             ProductGradients(n.Inputs[0], n.Inputs[1], dy, false, true, dx);
