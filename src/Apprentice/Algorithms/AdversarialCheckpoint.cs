@@ -107,10 +107,10 @@ internal sealed class AdversarialCheckpoint
     private static JsonObject OptionsNode(AdversarialOptions options) =>
         JsonSerializer.SerializeToNode(options with { WarmStart = null }, Json)!.AsObject();   // BC's settings only shaped the start
 
-    /// <summary>Reads and checks the file's format and manifest (not yet whether it fits a trainer).</summary>
+    /// <summary>Reads and checks the file's format, its manifest and that <paramref name="algorithm"/> wrote it (not yet whether it fits the trainer's env and options).</summary>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is corrupt or truncated, not an adversarial checkpoint, from another format version, or its manifest is malformed.</exception>
-    public static AdversarialCheckpoint Read(string path)
+    /// <exception cref="InvalidDataException">The file is corrupt or truncated, not an adversarial checkpoint, from another format version or algorithm, or its manifest is malformed.</exception>
+    public static AdversarialCheckpoint Read(string path, string algorithm)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no checkpoint there.", path);
@@ -147,11 +147,12 @@ internal sealed class AdversarialCheckpoint
         foreach (var name in file.Names)
             if (!Array.Exists(Prefixes, p => name.StartsWith(p, StringComparison.Ordinal)))
                 throw new InvalidDataException($"{path}: unexpected tensor '{name}'; a checkpoint's tensors start with {string.Join(", ", Prefixes)}.");
-        return new AdversarialCheckpoint(path, file, manifest);
+        var checkpoint = new AdversarialCheckpoint(path, file, manifest);
+        checkpoint.CheckAlgorithm(algorithm);
+        return checkpoint;
     }
 
-    /// <summary>Refuses a checkpoint of the other algorithm.</summary>
-    public void CheckAlgorithm(string algorithm)
+    private void CheckAlgorithm(string algorithm)
     {
         if (_manifest.Algorithm != algorithm)
             throw new InvalidDataException($"{_path}: manifest field 'algorithm': expected '{algorithm}', found '{_manifest.Algorithm}'; " +

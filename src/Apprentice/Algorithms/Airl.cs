@@ -41,9 +41,7 @@ public sealed class AirlTrainer<TAction> : AdversarialTrainer<TAction>
     /// <inheritdoc cref="GailTrainer{TAction}.Resume"/>
     public static AirlTrainer<TAction> Resume(string path, Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, ITrainingLog log)
     {
-        var checkpoint = AdversarialCheckpoint.Read(path);
-        checkpoint.CheckAlgorithm(Name);
-        return new AirlTrainer<TAction>(makeEnv, demos, options, log, checkpoint);
+        return new AirlTrainer<TAction>(makeEnv, demos, options, log, AdversarialCheckpoint.Read(path, Name));
     }
 
     private static Func<int, object, Rng, RewardNet> RewardNetFactory(AdversarialOptions options)

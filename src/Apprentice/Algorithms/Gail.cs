@@ -52,9 +52,7 @@ public sealed class GailTrainer<TAction> : AdversarialTrainer<TAction>
     /// another env, or with other options; the message names the file and what differs (expected vs found).</exception>
     public static GailTrainer<TAction> Resume(string path, Func<int, IEnv<float[], TAction>> makeEnv, Transitions demos, AdversarialOptions options, ITrainingLog log)
     {
-        var checkpoint = AdversarialCheckpoint.Read(path);
-        checkpoint.CheckAlgorithm(Name);
-        return new GailTrainer<TAction>(makeEnv, demos, options, log, checkpoint);
+        return new GailTrainer<TAction>(makeEnv, demos, options, log, AdversarialCheckpoint.Read(path, Name));
     }
 
     private static Func<int, object, Rng, RewardNet> RewardNetFactory(AdversarialOptions options)
