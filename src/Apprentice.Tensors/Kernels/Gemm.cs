@@ -159,6 +159,8 @@ internal static unsafe partial class Gemm
     /// </summary>
     private static void AxpyRows(float* a, float* b, float* c, int i, int m, int n, int k, bool transA)
     {
+        float* ai = transA ? a + i : a + (long)i * k;                      // op(A)[i, p] = ai[p · step]
+        long step = transA ? m : 1;
         int w = Vector256<float>.Count, j = 0;
         for (; j + 4 * w <= n; j += 4 * w)
         {
@@ -166,7 +168,7 @@ internal static unsafe partial class Gemm
             float* bp = b + j;
             for (int p = 0; p < k; p++, bp += n)
             {
-                var x = Vector256.Create(transA ? a[(long)p * m + i] : a[(long)i * k + p]);
+                var x = Vector256.Create(ai[p * step]);
                 s0 = Vector256.Load(bp) * x + s0;
                 s1 = Vector256.Load(bp + w) * x + s1;
                 s2 = Vector256.Load(bp + 2 * w) * x + s2;
@@ -179,13 +181,13 @@ internal static unsafe partial class Gemm
             var s0 = Vector256<float>.Zero;
             float* bp = b + j;
             for (int p = 0; p < k; p++, bp += n)
-                s0 = Vector256.Load(bp) * Vector256.Create(transA ? a[(long)p * m + i] : a[(long)i * k + p]) + s0;
+                s0 = Vector256.Load(bp) * Vector256.Create(ai[p * step]) + s0;
             s0.Store(c + j);
         }
         for (; j < n; j++)
         {
             float sum = 0f;
-            for (int p = 0; p < k; p++) sum = b[(long)p * n + j] * (transA ? a[(long)p * m + i] : a[(long)i * k + p]) + sum;
+            for (int p = 0; p < k; p++) sum = b[(long)p * n + j] * (ai[p * step]) + sum;
             c[j] = sum;
         }
     }
