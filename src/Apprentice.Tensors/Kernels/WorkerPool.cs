@@ -43,7 +43,9 @@ internal static class WorkerPool
     {
         if (parts <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
-            for (int t = 0; t < parts; t++) work.Run(t, parts);
+            Exception? first = null;
+            RunParts(work, 0, parts, parts, ref first);
+            if (first is not null) ExceptionDispatchInfo.Throw(first);
             return;
         }
         try
@@ -55,30 +57,17 @@ internal static class WorkerPool
             Volatile.Write(ref s_remaining, helpers);
             for (int i = 0; i < helpers; i++) workers[i].Start(work, i + 1, parts);
             Exception? own = null;
-            try
-            {
-                work.Run(0, parts);
-                for (int t = helpers + 1; t < parts; t++) work.Run(t, parts);   // more parts than workers (a test's thread count)
-                // A part no worker has started yet (its core is busy with another process) is run
-                // here rather than waited for: on a loaded machine the split degrades to one thread
-                // instead of two threads taking turns on one core.
-                for (int i = 0; i < helpers; i++)
-                    if (workers[i].TryTakeBack() is int part)
-                    {
-                        try
-                        {
-                            work.Run(part, parts);
-                        }
-                        finally
-                        {
-                            if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();   // counted even if it threw: nobody else will run it
-                        }
-                    }
-            }
-            catch (Exception e)
-            {
-                own = e;
-            }
+            RunParts(work, 0, 1, parts, ref own);
+            RunParts(work, helpers + 1, parts, parts, ref own);              // more parts than workers (a test's thread count)
+            // A part no worker has started yet (its core is busy with another process) is run
+            // here rather than waited for: on a loaded machine the split degrades to one thread
+            // instead of two threads taking turns on one core.
+            for (int i = 0; i < helpers; i++)
+                if (workers[i].TryTakeBack() is int part)
+                {
+                    RunParts(work, part, part + 1, parts, ref own);
+                    if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();   // counted even if it threw: nobody else will run it
+                }
             if (helpers > 0) s_done.Wait();                                     // the workers hold references into the caller's buffers
             if (own is not null) ExceptionDispatchInfo.Throw(own);
             s_error?.Throw();
@@ -86,6 +75,26 @@ internal static class WorkerPool
         finally
         {
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs parts [<paramref name="from"/>, <paramref name="to"/>) in order. A part that throws does
+    /// not stop the rest: every part runs exactly once whichever thread ends up with it, and the
+    /// first exception is kept for the caller.
+    /// </summary>
+    private static void RunParts(IParallelWork work, int from, int to, int parts, ref Exception? first)
+    {
+        for (int t = from; t < to; t++)
+        {
+            try
+            {
+                work.Run(t, parts);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
         }
     }
 

@@ -67,6 +67,50 @@ public class WorkerPoolTests
         Assert.All(next.Runs, n => Assert.Equal(1, n));
     }
 
+    private sealed class NestedFailing : IParallelWork
+    {
+        public Record Inner = new() { Runs = new int[3], Threads = new int[3], FailPart = 0 };
+        public Exception? Seen;
+
+        public void Run(int part, int parts)
+        {
+            if (part != 0) return;
+            try
+            {
+                WorkerPool.Run(Inner, 3);      // the pool is this call's own: the inner call runs its parts in turn
+            }
+            catch (InvalidOperationException e)
+            {
+                Seen = e;
+            }
+        }
+    }
+
+    [Fact]
+    public void AFailingPartDoesNotStopTheOthersWhenThePoolIsBusy()
+    {
+        // CI found this: a test class's GEMM held the pool, the call ran its parts in turn, and
+        // part 0's exception skipped part 1.
+        var work = new NestedFailing();
+        WorkerPool.Run(work, 2);
+        Assert.Equal("part 0 failed", work.Seen?.Message);
+        Assert.All(work.Inner.Runs, n => Assert.Equal(1, n));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void AFailingPartDoesNotStopTheOthersWhenThereAreMorePartsThanWorkers(int failPart)
+    {
+        for (int call = 0; call < 50; call++)
+        {
+            var work = new Record { Runs = new int[4], Threads = new int[4], FailPart = failPart };
+            var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(work, 4));
+            Assert.Equal($"part {failPart} failed", e.Message);
+            Assert.All(work.Runs, n => Assert.Equal(1, n));
+        }
+    }
+
     private sealed class Nested : IParallelWork
     {
         public Record[] Inner = [new() { Runs = new int[2], Threads = new int[2] }, new() { Runs = new int[2], Threads = new int[2] }];
