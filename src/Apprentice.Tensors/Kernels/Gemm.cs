@@ -263,7 +263,14 @@ internal static unsafe partial class Gemm
         // With few rows of A (a convolution's out channels) each packed B element would be used by
         // only a tile or two, so packing costs more than it saves: read B in place, row stride n.
         // The arithmetic is the same either way, so the results are too.
-        bool directB = !transB && rowCount <= DirectBRows;
+        // With one strip of columns (a small MLP's 64-unit layer) each element of A meets B once
+        // per panel, so a packed copy of A would be written once and read once: the micro-kernel
+        // reads A where it lies instead, and a plain B as well (its rows already are the strip's
+        // rows). Only where the operands are read from changes, not the sums.
+        bool oneStrip = n <= nr;
+        bool directA = oneStrip;
+        bool directB = !transB && (rowCount <= DirectBRows || oneStrip);
+        int fullRows = rowCount / MR * MR;
         try
         {
             fixed (float* pbRaw = packedB, paRaw = packedA)
@@ -273,7 +280,9 @@ internal static unsafe partial class Gemm
                 {
                     int kc = Math.Min(KC, k - pc);
                     bool accumulate = pc > 0;
-                    PackA(a, pa, m, k, transA, rowStart, rowCount, pc, kc);
+                    if (!directA) PackA(a, pa, m, k, transA, rowStart, rowCount, pc, kc);
+                    else if (fullRows < rowCount)                            // a short last strip would read past A's rows: pack just it
+                        PackA(a, pa + fullRows * kc, m, k, transA, rowStart + fullRows, rowCount - fullRows, pc, kc);
                     for (int jc = 0; jc < n; jc += NC)
                     {
                         int nc = Math.Min(NC, n - jc);
@@ -285,6 +294,13 @@ internal static unsafe partial class Gemm
                         {
                             int rows = Math.Min(MR, rowCount - ir);
                             float* ap = pa + ir * kc;
+                            nint aRow = 1, aStep = MR;                      // a packed strip: column p is MR contiguous floats
+                            if (directA && rows == MR)
+                            {
+                                int row = rowStart + ir;
+                                ap = transA ? a + (long)pc * m + row : a + (long)row * k + pc;
+                                (aRow, aStep) = transA ? (1, m) : (k, 1);
+                            }
                             for (int jr = 0; jr < nc; jr += nr)
                             {
                                 int cols = Math.Min(nr, nc - jr);
@@ -300,14 +316,14 @@ internal static unsafe partial class Gemm
                                 if (rows == MR && cols == nr)
                                 {
                                     PrefetchTile(tile, n);
-                                    MicroKernel(ap, bp, ldb, kc, tile, n, accumulate);
+                                    MicroKernel(ap, aRow, aStep, bp, ldb, kc, tile, n, accumulate);
                                     continue;
                                 }
                                 // Edge tile: compute it into scratch, copy the valid part. A narrow
                                 // strip (the 6 or 17 outputs of a last or first layer) runs kernels
                                 // just wide enough; each lane's sums are the same in any of them.
-                                if (cols == nr) MicroKernel(ap, bp, ldb, kc, edge, nr, accumulate: false);
-                                else NarrowKernels(ap, bp, ldb, kc, edge, nr, cols);
+                                if (cols == nr) MicroKernel(ap, aRow, aStep, bp, ldb, kc, edge, nr, accumulate: false);
+                                else NarrowKernels(ap, aRow, aStep, bp, ldb, kc, edge, nr, cols);
                                 for (int r = 0; r < rows; r++)
                                     for (int j = 0; j < cols; j++)
                                         tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
@@ -465,70 +481,72 @@ internal static unsafe partial class Gemm
     }
 
     // Columns [0, cols) of a strip narrower than NR, into c (row stride ldc), by one-vector kernels.
-    private static void NarrowKernels(float* a, float* b, int ldb, int kc, float* c, int ldc, int cols)
+    private static void NarrowKernels(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc, int cols)
     {
         for (int j = 0; j < cols;)
         {
             if (Vector512.IsHardwareAccelerated && cols - j > 8)
             {
-                MicroKernel16(a, b + j, ldb, kc, c + j, ldc);
+                MicroKernel16(a, aRow, aStep, b + j, ldb, kc, c + j, ldc);
                 j += 16;
             }
             else
             {
-                MicroKernel8(a, b + j, ldb, kc, c + j, ldc);
+                MicroKernel8(a, aRow, aStep, b + j, ldb, kc, c + j, ldc);
                 j += 8;
             }
         }
     }
 
     // MR rows × one Vector512: lane for lane the sums of the wider kernels.
-    private static void MicroKernel16(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    private static void MicroKernel16(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        nint r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            a += MR;
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r5]), b0, c5);
+            a += aStep;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
     // MR rows × one Vector256.
-    private static void MicroKernel8(float* a, float* b, int ldb, int kc, float* c, int ldc)
+    private static void MicroKernel8(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        nint r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
             c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
-            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[1]), b0, c1);
-            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[2]), b0, c2);
-            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
-            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
-            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
-            a += MR;
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r5]), b0, c5);
+            a += aStep;
             b += ldb;
         }
         c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc); c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
+    private static void MicroKernel(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
-        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, b, ldb, kc, c, ldc, accumulate);
-        else MicroKernel256(a, b, ldb, kc, c, ldc, accumulate);
+        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, aRow, aStep, b, ldb, kc, c, ldc, accumulate);
+        else MicroKernel256(a, aRow, aStep, b, ldb, kc, c, ldc, accumulate);
     }
 
     // The main tile: 6 rows × four Vector512, 24 accumulators in registers.
-    private static void MicroKernel512(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
+    private static void MicroKernel512(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -536,6 +554,7 @@ internal static unsafe partial class Gemm
         Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
         Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
         Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        nint r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -544,12 +563,12 @@ internal static unsafe partial class Gemm
             var b3 = Vector512.Load(b + 48);
             Vector512<float> x;
             x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42); c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52); c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
-            a += MR;
+            x = Vector512.Create(a[r1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a[r2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a[r3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            x = Vector512.Create(a[r4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42); c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
+            x = Vector512.Create(a[r5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52); c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
+            a += aStep;
             b += ldb;
         }
         Store512(c + 0 * ldc, c00, c01, accumulate);
@@ -578,22 +597,23 @@ internal static unsafe partial class Gemm
         v1.Store(c + 16);
     }
 
-    private static void MicroKernel256(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
+    private static void MicroKernel256(float* a, nint aRow, nint aStep, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
             Vector256<float> x;
             x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            x = Vector256.Create(a[r1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[r2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[r3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[r4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[r5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            a += aStep;
             b += ldb;
         }
         Store256(c, c00, c01, accumulate);

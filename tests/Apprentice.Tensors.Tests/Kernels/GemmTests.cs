@@ -7,7 +7,7 @@ public class GemmTests
 {
     // Shapes around the blocked path's tiles and blocks: rows short of and past the micro-tile and a
     // row block, columns past a strip and a column block (partial last strip, narrow strips), depth
-    // past one and two panels; the last two take the direct-B path (few rows).
+    // past one and two panels; (8, 257, 300) and (24, 64, 513) take the direct-B path (few rows).
     [Theory]
     [InlineData(6, 32, 256)]
     [InlineData(7, 33, 257)]
@@ -19,6 +19,10 @@ public class GemmTests
     [InlineData(8, 257, 300)]
     [InlineData(24, 64, 513)]
     [InlineData(30, 191, 300)]                                              // a last strip one column short of 64
+    [InlineData(256, 64, 64)]                                               // one strip: A (and a plain B) read in place
+    [InlineData(253, 64, 300)]                                              // … with a short last row tile and two panels
+    [InlineData(100, 50, 70)]                                               // … narrower than a strip
+    [InlineData(64, 64, 256)]
     public void BlockedProductSumsEachElementInPanelRunsOfFusedMultiplyAdds(int m, int n, int k)
     {
         // The contract DirectConvolution reproduces bit for bit: each element is a sum of runs of
