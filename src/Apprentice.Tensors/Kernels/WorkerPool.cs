@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Apprentice.Tensors.Kernels;
 
@@ -28,11 +30,14 @@ internal interface IParallelWork
 /// </remarks>
 internal static class WorkerPool
 {
-    // Spin this many rounds before sleeping: in a training loop the next product comes within
-    // microseconds, and waking a sleeping thread costs more than a small product's half.
-    private const int SpinCount = 2047;
+    // How long a thread polls before it sleeps. In a training loop the next product comes within
+    // microseconds and a one-observation forward pass lasts two, while waking a sleeping thread
+    // costs tens: a worker polls for 200 µs after its part, a caller for 1 ms for the workers.
+    private static readonly long s_workerPollTicks = Stopwatch.Frequency / 5000;
+    private static readonly long s_callerPollTicks = Stopwatch.Frequency / 1000;
     private static int s_busy;                       // 1 while a caller has the workers (not a lock: a part that calls Run again must not get them)
-    private static readonly ManualResetEventSlim s_done = new(false, SpinCount);
+    private static readonly ManualResetEventSlim s_done = new(false, 0);
+    private static int s_callerSleeping;
     private static Worker[]? s_workers;
     private static int s_remaining;
     private static ExceptionDispatchInfo? s_error;
@@ -53,7 +58,6 @@ internal static class WorkerPool
             var workers = s_workers ??= StartWorkers(Math.Max(1, Gemm.MaxThreads - 1));
             int helpers = Math.Min(parts - 1, workers.Length);
             s_error = null;
-            s_done.Reset();
             Volatile.Write(ref s_remaining, helpers);
             for (int i = 0; i < helpers; i++) workers[i].Start(work, i + 1, parts);
             Exception? own = null;
@@ -66,9 +70,9 @@ internal static class WorkerPool
                 if (workers[i].TryTakeBack() is int part)
                 {
                     RunParts(work, part, part + 1, parts, ref own);
-                    if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();   // counted even if it threw: nobody else will run it
+                    Interlocked.Decrement(ref s_remaining);                   // counted even if it threw: nobody else will run it
                 }
-            if (helpers > 0) s_done.Wait();                                     // the workers hold references into the caller's buffers
+            WaitFor(ref s_remaining, 0, ref s_callerSleeping, s_done, s_callerPollTicks);   // the workers hold references into the caller's buffers
             if (own is not null) ExceptionDispatchInfo.Throw(own);
             s_error?.Throw();
         }
@@ -98,6 +102,43 @@ internal static class WorkerPool
         }
     }
 
+    /// <summary>
+    /// Returns once <paramref name="field"/> holds <paramref name="target"/>. Polls it with single
+    /// pause instructions (SpinWait's back-off grows to microseconds between looks, as long as a
+    /// small part), offering the core to other threads every 64 looks, and after
+    /// <paramref name="pollTicks"/> sleeps on <paramref name="wake"/>, which whoever changes the
+    /// field sets through <see cref="WakeIfSleeping"/>.
+    /// </summary>
+    private static void WaitFor(ref int field, int target, ref int sleeping, ManualResetEventSlim wake, long pollTicks)
+    {
+        long deadline = 0;
+        for (int i = 0; Volatile.Read(ref field) != target; i++)
+        {
+            if (X86Base.IsSupported) X86Base.Pause();
+            else Thread.SpinWait(1);
+            if ((i & 63) != 63) continue;
+            Thread.Yield();                          // a thread waiting for this core (another seed's run) gets it; otherwise back at once
+            long now = Stopwatch.GetTimestamp();
+            if (deadline == 0) deadline = now + pollTicks;
+            else if (now > deadline)
+            {
+                // Announce the sleep with a full fence, then look once more: a writer either saw
+                // the announcement (and sets the event) or wrote before this look.
+                Interlocked.Exchange(ref sleeping, 1);
+                if (Volatile.Read(ref field) != target) wake.Wait();
+                wake.Reset();
+                Volatile.Write(ref sleeping, 0);
+                deadline = 0;
+            }
+        }
+    }
+
+    /// <summary>Call after a fenced (interlocked) write of the field a thread may be sleeping on.</summary>
+    private static void WakeIfSleeping(ref int sleeping, ManualResetEventSlim wake)
+    {
+        if (Volatile.Read(ref sleeping) != 0) wake.Set();
+    }
+
     private static Worker[] StartWorkers(int count)
     {
         var workers = new Worker[count];
@@ -108,10 +149,11 @@ internal static class WorkerPool
     private sealed class Worker
     {
         private const int Posted = 0, Running = 1, TakenBack = 2;
-        private readonly ManualResetEventSlim _go = new(false, SpinCount);
+        private readonly ManualResetEventSlim _go = new(false, 0);
         private IParallelWork? _work;
         private int _part, _parts;
         private int _state = TakenBack;                // who owns the posted part: nobody yet, this worker, or the caller
+        private int _sleeping;
 
         public Worker(int index)
         {
@@ -122,8 +164,8 @@ internal static class WorkerPool
         public void Start(IParallelWork work, int part, int parts)
         {
             (_work, _part, _parts) = (work, part, parts);
-            Volatile.Write(ref _state, Posted);        // after the fields: whoever claims the part sees them
-            _go.Set();
+            Interlocked.Exchange(ref _state, Posted);  // after the fields: whoever claims the part sees them
+            WakeIfSleeping(ref _sleeping, _go);
         }
 
         /// <summary>The posted part, if this worker has not started it (then it never will).</summary>
@@ -133,9 +175,8 @@ internal static class WorkerPool
         {
             while (true)
             {
-                _go.Wait();
-                _go.Reset();
-                if (Interlocked.CompareExchange(ref _state, Running, Posted) != Posted) continue;   // taken back, or a stale wake-up
+                WaitFor(ref _state, Posted, ref _sleeping, _go, s_workerPollTicks);
+                if (Interlocked.CompareExchange(ref _state, Running, Posted) != Posted) continue;   // taken back meanwhile
                 try
                 {
                     _work!.Run(_part, _parts);
@@ -145,7 +186,7 @@ internal static class WorkerPool
                     Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
                 }
                 _work = null;
-                if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();
+                if (Interlocked.Decrement(ref s_remaining) == 0) WakeIfSleeping(ref s_callerSleeping, s_done);
             }
         }
     }

@@ -170,6 +170,32 @@ public class WorkerPoolTests
         }
     }
 
+    private sealed class SlowSecondPart : IParallelWork
+    {
+        public int[] Runs = new int[2];
+
+        public void Run(int part, int parts)
+        {
+            if (part == 1) Thread.Sleep(5);          // longer than the caller polls: it sleeps, and the worker must wake it
+            Interlocked.Increment(ref Runs[part]);
+        }
+    }
+
+    [Fact]
+    public void SleepingThreadsAreWokenOnBothSides()
+    {
+        for (int call = 0; call < 20; call++)
+        {
+            Thread.Sleep(2);                         // longer than a worker polls: it sleeps, and posting must wake it
+            var work = new Record { Runs = new int[2], Threads = new int[2] };
+            WorkerPool.Run(work, 2);
+            Assert.All(work.Runs, n => Assert.Equal(1, n));
+            var slow = new SlowSecondPart();
+            WorkerPool.Run(slow, 2);
+            Assert.All(slow.Runs, n => Assert.Equal(1, n));
+        }
+    }
+
     [Fact]
     public void HandingWorkToThePoolAllocatesNothingOnTheCaller()
     {
