@@ -12,6 +12,11 @@ namespace Apprentice.Tensors.Nn;
 /// <para>The results are bit-identical to <see cref="Module.Forward"/> under <see cref="Tensor.NoGrad"/>:
 /// every step calls the same kernels in the same order on the same spans (the GEMM, then the bias
 /// added to every row, then the activation over the whole batch, as the tensor ops do).</para>
+/// <para>One row through a large layer (at least <see cref="SplitWeights"/> weights, as the
+/// 256×256 layer of a MuJoCo policy) is shared between two cores when the engine has two threads:
+/// each computes the layers before it and half of that layer's outputs with their activation, the
+/// caller the rest. A single observation is bound by reading the weights from cache, and two cores
+/// read from two caches. Each output is computed by the same code either way, so the bits do not change.</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
 /// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
 /// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
@@ -19,11 +24,17 @@ namespace Apprentice.Tensors.Nn;
 /// </remarks>
 public sealed class InferencePlan
 {
+    /// <summary>Weights a layer needs before one row's pass is split over two cores (128 KB: L1 cannot hold them, each core's L2 holds its half).</summary>
+    public const int SplitWeights = 32 * 1024;
+
     private readonly Step[] _steps;
     private readonly int _maxWidth;
     private float[] _front = [];
     private float[] _back = [];
     private int _rowCapacity;
+    private readonly int _split = -1;                // index of the Linear step a single row shares between two cores, or −1
+    private readonly int _splitEnd;                  // steps [_split, _splitEnd) run in halves: the Linear and the activations after it
+    private readonly SplitRow? _splitRow;
 
     private InferencePlan(Step[] steps, int inputSize, int outputSize, int maxWidth)
     {
@@ -31,7 +42,29 @@ public sealed class InferencePlan
         InputSize = inputSize;
         OutputSize = outputSize;
         _maxWidth = maxWidth;
+        if (Gemm.MaxThreads < 2) return;
+        int before = 0;                              // weights each part recomputes ahead of the split layer
+        for (int i = 0; i < steps.Length; i++)
+        {
+            if (steps[i] is GeluStep) return;       // it keeps a scratch buffer: the two parts cannot both run it
+            if (steps[i] is not LinearStep linear) continue;
+            int weights = linear.Layer.InFeatures * linear.Layer.OutFeatures;
+            // Halves in whole vectors of 16, so each activation lane runs through the same vector
+            // code as in one pass; the layers before it cheap next to it, as both parts run them.
+            if (weights >= SplitWeights && linear.Layer.OutFeatures % 32 == 0 && before * 4 <= weights)
+            {
+                _split = i;
+                _splitEnd = i + 1;
+                while (_splitEnd < steps.Length && steps[_splitEnd] is ActivationStep) _splitEnd++;
+                _splitRow = new SplitRow(this);
+                return;
+            }
+            before += weights;
+        }
     }
+
+    /// <summary>Whether a single row's pass is shared between two cores (see remarks).</summary>
+    public bool SharesSingleRows => _splitRow is not null;
 
     /// <summary>Length of one input row.</summary>
     public int InputSize { get; }
@@ -101,17 +134,28 @@ public sealed class InferencePlan
         EnsureCapacity(rows);
         if (input.Overlaps(_front) || input.Overlaps(_back))
             throw new ArgumentException("The input lies in this plan's own buffers (an earlier Run's output); copy it out first.", nameof(input));
-        ReadOnlySpan<float> x = input;
-        int width = InputSize;
+        if (rows == 1 && _splitRow is not null) return _splitRow.Run(input);
+        return RunSteps(input, 0, _steps.Length, _front, _back, rows, out _);
+    }
+
+    /// <summary>
+    /// Steps [<paramref name="from"/>, <paramref name="to"/>) on <paramref name="x"/>, alternating
+    /// between two buffers. Returns the result and, in <paramref name="holder"/>, which buffer holds
+    /// it (null if no step ran and it is still <paramref name="x"/>).
+    /// </summary>
+    private ReadOnlySpan<float> RunSteps(ReadOnlySpan<float> x, int from, int to, float[] front, float[] back, int rows, out float[]? holder)
+    {
+        int width = x.Length / rows;
         float[]? current = null;                     // the buffer holding x; null while x is the caller's input
-        foreach (var step in _steps)
+        for (int i = from; i < to; i++)
         {
+            var step = _steps[i];
             if (step.InPlace)
             {
                 if (current is null)
                 {
                     // The caller's input is read-only: the first element-wise step works on a copy.
-                    current = _front;
+                    current = front;
                     x.CopyTo(current);
                 }
                 var y = current.AsSpan(0, rows * width);
@@ -119,13 +163,50 @@ public sealed class InferencePlan
                 x = y;
                 continue;
             }
-            current = current == _front ? _back : _front;
+            current = current == front ? back : front;
             width = step.OutputWidth;
             var output = current.AsSpan(0, rows * width);
             step.Apply(x, output);
             x = output;
         }
+        holder = current;
         return x;
+    }
+
+    /// <summary>
+    /// One row with the split layer shared: part t runs the steps before it into buffers of its own,
+    /// then outputs [t·n/2, (t + 1)·n/2) of the layer and the activations after it into one shared
+    /// row; the caller then runs the remaining steps.
+    /// </summary>
+    private sealed class SplitRow(InferencePlan plan) : IParallelWork
+    {
+        private readonly float[][] _buffers = [new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth]];
+        private readonly float[] _shared = new float[plan._maxWidth];
+        private readonly float[] _input = new float[plan.InputSize];
+
+        public ReadOnlySpan<float> Run(ReadOnlySpan<float> input)
+        {
+            input.CopyTo(_input);                    // a span cannot be handed to the other thread
+            WorkerPool.Run(this, 2);
+            var layer = (LinearStep)plan._steps[plan._split];
+            var row = _shared.AsSpan(0, layer.OutputWidth);
+            if (plan._splitEnd == plan._steps.Length)
+            {
+                row.CopyTo(plan._front);
+                return plan._front.AsSpan(0, row.Length);
+            }
+            return plan.RunSteps(row, plan._splitEnd, plan._steps.Length, plan._front, plan._back, 1, out _);
+        }
+
+        public void Run(int part, int parts)
+        {
+            var x = plan.RunSteps(_input, 0, plan._split, _buffers[2 * part], _buffers[2 * part + 1], 1, out _);
+            var layer = (LinearStep)plan._steps[plan._split];
+            int half = layer.OutputWidth / 2, start = part * half;
+            var y = _shared.AsSpan(start, half);
+            layer.ApplyColumns(x, y, start);
+            for (int i = plan._split + 1; i < plan._splitEnd; i++) plan._steps[i].Apply(y, y);
+        }
     }
 
     /// <summary>Runs the network on <paramref name="input"/> and copies the outputs into <paramref name="output"/>.</summary>
@@ -160,6 +241,7 @@ public sealed class InferencePlan
     /// <summary>y = x·Wᵀ + b with the kernels of <see cref="Linear.Forward(Tensor)"/>: one GEMM, then the bias per row.</summary>
     private sealed class LinearStep(Linear layer) : Step
     {
+        public Linear Layer => layer;
         public override bool InPlace => false;
         public override int OutputWidth => layer.OutFeatures;
 
@@ -169,6 +251,18 @@ public sealed class InferencePlan
             Gemm.Multiply(x, layer.Weight.Span, y, rows, n, layer.InFeatures, transA: false, transB: true);
             if (layer.Bias is null) return;
             AddKernel.ToRows(y, layer.Bias.Span);
+        }
+
+        /// <summary>
+        /// Outputs [<paramref name="start"/>, start + y.Length) of one row. The single-row product
+        /// computes each output on its own, so these are the bits <see cref="Apply"/> gives them.
+        /// </summary>
+        public void ApplyColumns(ReadOnlySpan<float> x, Span<float> y, int start)
+        {
+            int k = layer.InFeatures;
+            Gemm.Multiply(x, layer.Weight.Span.Slice(start * k, y.Length * k), y, 1, y.Length, k, transA: false, transB: true);
+            if (layer.Bias is null) return;
+            AddKernel.ToRows(y, layer.Bias.Span.Slice(start, y.Length));
         }
     }
 
@@ -195,7 +289,9 @@ public sealed class InferencePlan
     }
 
     /// <summary>An element-wise activation over the whole batch at once, as the tensor op applies it.</summary>
-    private sealed class ActivationStep<TKernel> : Step where TKernel : struct, IUnaryKernel
+    private abstract class ActivationStep : Step;
+
+    private sealed class ActivationStep<TKernel> : ActivationStep where TKernel : struct, IUnaryKernel
     {
         public override bool InPlace => true;
         public override void Apply(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);

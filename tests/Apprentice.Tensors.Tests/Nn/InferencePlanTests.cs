@@ -65,6 +65,52 @@ public class InferencePlanTests
         Assert.Equal(0, AllocatedPerWindow(() => plan.Run(x, output)));
     }
 
+    // A MuJoCo policy's shape: its 256×256 layer is large enough for one row to be shared
+    // between two cores (each computes the first layer and half of the second).
+    public static TheoryData<string> SplitNetworks => ["tanh", "relu after tanh", "no activation", "large first layer", "gelu first"];
+
+    private static Sequential SplitNetwork(string kind, Rng rng) => kind switch
+    {
+        "tanh" => new(new Linear(17, 256, rng), new Tanh(), new Linear(256, 256, rng), new Tanh(), new Linear(256, 6, rng)),
+        "relu after tanh" => new(new Linear(17, 256, rng), new ReLU(), new Linear(256, 256, rng), new Tanh(), new ReLU(), new Linear(256, 6, rng), new Tanh()),
+        "no activation" => new(new Linear(17, 256, rng), new Tanh(), new Linear(256, 256, rng, bias: false)),
+        "large first layer" => new(new Linear(300, 128, rng), new Tanh(), new Linear(128, 6, rng)),
+        "gelu first" => new(new Linear(17, 256, rng), new GELU(), new Linear(256, 256, rng), new Tanh(), new Linear(256, 6, rng)),
+        _ => throw new ArgumentException(kind),
+    };
+
+    [Theory]
+    [MemberData(nameof(SplitNetworks))]
+    public void ARowSharedBetweenTwoCoresEqualsForwardBitForBit(string kind)
+    {
+        var rng = new Rng(kind.Length);
+        var model = SplitNetwork(kind, rng);
+        int inputs = ((Linear)model[0]).InFeatures;
+        var plan = InferencePlan.Create(model, inputs);
+        // Shared when the engine has two threads, except behind a GELU (its scratch buffer is the plan's).
+        Assert.Equal(Apprentice.Tensors.Kernels.Gemm.MaxThreads >= 2 && kind != "gelu first", plan.SharesSingleRows);
+        for (int call = 0; call < 200; call++)
+        {
+            var x = Tensor.Normal(rng, 0f, 1f, 1, inputs);
+            float[] expected;
+            using (Tensor.NoGrad()) expected = model.Forward(x).ToArray();
+            Assert.Equal(expected, plan.Run(x.Span).ToArray());
+        }
+        var batch = Tensor.Normal(rng, 0f, 1f, 3, inputs);                  // several rows take the ordinary path
+        using (Tensor.NoGrad()) Assert.Equal(model.Forward(batch).ToArray(), plan.Run(batch.Span).ToArray());
+    }
+
+    [Fact]
+    public void ASharedRowAllocatesNothing()
+    {
+        var rng = new Rng(6);
+        var model = SplitNetwork("tanh", rng);
+        var plan = InferencePlan.Create(model, 17);
+        var x = Tensor.Normal(rng, 0f, 1f, 1, 17).ToArray();
+        var output = new float[6];
+        Assert.Equal(0, AllocatedPerWindow(() => plan.Run(x, output)));
+    }
+
     /// <summary>
     /// Bytes allocated on this thread by 100 calls after 50 warm-up calls (buffers sized, methods
     /// compiled); the least of three windows, so that a one-off runtime allocation (the JIT
