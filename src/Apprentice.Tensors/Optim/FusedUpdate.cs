@@ -1,3 +1,4 @@
+using Apprentice.Tensors.Kernels;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -83,9 +84,57 @@ internal interface IUpdateKernel
 }
 
 /// <summary>Runs an update kernel over whole tensors: widest vectors first, then a scalar tail.</summary>
-internal static class FusedUpdate
+internal static unsafe class FusedUpdate
 {
+    /// <summary>
+    /// Elements from which one parameter's update is shared between two cores. A tensor that large
+    /// (the 256×256 layer of a MuJoCo policy) is in both cores' caches after its products were split,
+    /// and each line written must first be taken from the other core: two cores wait for those in
+    /// parallel. Element-wise, so which core updates an element does not change it.
+    /// </summary>
+    internal const int SplitLength = 1 << 15;
+
     public static void Run<TKernel>(in TKernel kernel, Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> buffer0, Span<float> buffer1)
+        where TKernel : struct, IUpdateKernel
+    {
+        if (parameter.Length < SplitLength || Gemm.MaxThreads < 2)
+        {
+            RunRange(kernel, parameter, gradient, buffer0, buffer1);
+            return;
+        }
+        fixed (float* p = parameter, g = gradient, b0 = buffer0, b1 = buffer1)
+        {
+            var work = SplitRange<TKernel>.ForThisThread;
+            work.Kernel = kernel;
+            (work.Parameter, work.Gradient, work.Buffer0, work.Buffer1) = ((nint)p, (nint)g, (nint)b0, (nint)b1);
+            (work.Length, work.Buffer0Length, work.Buffer1Length) = (parameter.Length, buffer0.Length, buffer1.Length);
+            WorkerPool.Run(work, 2);
+        }
+    }
+
+    /// <summary>Part t of n updates one contiguous range of elements, starting on a multiple of 16.</summary>
+    private sealed class SplitRange<TKernel> : IParallelWork where TKernel : struct, IUpdateKernel
+    {
+        [ThreadStatic] private static SplitRange<TKernel>? t_instance;
+
+        public static SplitRange<TKernel> ForThisThread => t_instance ??= new();
+
+        public TKernel Kernel;
+        public nint Parameter, Gradient, Buffer0, Buffer1;            // pinned by the caller until the pool returns
+        public int Length, Buffer0Length, Buffer1Length;
+
+        public void Run(int part, int parts)
+        {
+            int share = (Length / parts + 15) & ~15;
+            int start = Math.Min(Length, part * share), end = part == parts - 1 ? Length : Math.Min(Length, start + share);
+            int count = end - start;
+            RunRange(Kernel, new Span<float>((float*)Parameter + start, count), new ReadOnlySpan<float>((float*)Gradient + start, count),
+                Buffer0Length == 0 ? default : new Span<float>((float*)Buffer0 + start, count),
+                Buffer1Length == 0 ? default : new Span<float>((float*)Buffer1 + start, count));
+        }
+    }
+
+    private static void RunRange<TKernel>(in TKernel kernel, Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> buffer0, Span<float> buffer1)
         where TKernel : struct, IUpdateKernel
     {
         Debug.Assert(gradient.Length == parameter.Length);

@@ -124,6 +124,33 @@ public class AdamTests
         Assert.Equal(Run(p => new Adam([p], learningRate: 0.1), 2), b.ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALargeParameterSharedBetweenCoresIsUpdatedAsInPieces(bool decoupled)
+    {
+        // 40,000 elements is past the size at which one parameter's update is split between two
+        // cores; as four parameters of 10,000 it never is. Element-wise, so the bits must agree.
+        const int n = 40_000, pieces = 4, piece = n / pieces;
+        var rng = new Apprentice.Tensors.Random.Rng(11);
+        var start = Tensor.Normal(rng, 0f, 1f, n).ToArray();
+        var whole = Tensor.FromArray(start).AsParameter();
+        var parts = Enumerable.Range(0, pieces).Select(i => Tensor.FromArray(start[(i * piece)..((i + 1) * piece)]).AsParameter()).ToArray();
+        Optimizer Make(IReadOnlyList<Tensor> ps) => decoupled ? new AdamW(ps, learningRate: 0.01, weightDecay: 0.1) : new Adam(ps, learningRate: 0.01, weightDecay: 0.1);
+        var big = Make([whole]);
+        var small = Make(parts);
+        for (int step = 0; step < 3; step++)
+        {
+            var grad = Tensor.Normal(rng, 0f, 1f, n).ToArray();
+            whole.Grad = Tensor.FromArray(grad);
+            for (int i = 0; i < pieces; i++) parts[i].Grad = Tensor.FromArray(grad[(i * piece)..((i + 1) * piece)]);
+            big.Step();
+            small.Step();
+        }
+        Assert.True(n >= FusedUpdate.SplitLength);
+        Assert.Equal(parts.SelectMany(p => p.ToArray()).ToArray(), whole.ToArray());
+    }
+
     [Fact]
     public void DefaultsArePyTorchs()
     {
