@@ -3,23 +3,32 @@
 # and 2 threads, in one go; keeps the raw JSON lines under bench/results/<date>/ and prints a
 # table of ours vs PyTorch per case (also written to summary.md there).
 #
-#   bench/compare-pytorch.sh [--reps 7] [--rep-seconds 0.6] [--cases all] [--threads "1 2"] [--no-gemm]
+#   bench/compare-pytorch.sh [--reps 7] [--rep-seconds 0.6] [--rounds 1] [--cases all] [--threads "1 2"] [--no-gemm]
 #
 # Run it on a quiet machine: other processes on the same cores distort both sides, unevenly.
+# --rounds R repeats the whole interleaved sequence R times and the table takes each side's
+# median over rounds: on a VM whose speed drifts over seconds, one slow window then hits both
+# sides' rounds alike instead of deciding a ratio.
 set -euo pipefail
 
-reps=7 rep_seconds=0.6 cases=all threads="1 2" gemm=1
+reps=7 rep_seconds=0.6 rounds=1 cases=all threads="1 2" gemm=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --rep-seconds) rep_seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --no-gemm) gemm=0; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "compare-pytorch.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+
+if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then
+  echo "compare-pytorch.sh: --rounds must be a whole number ≥ 1; got '$rounds'" >&2
+  exit 2
+fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 project="$repo/bench/Apprentice.Benchmarks"
@@ -62,7 +71,7 @@ echo "Results in $out" >&2
   echo "date: $(date -Iseconds)"
   echo "host: $(uname -srm); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); cores: $(nproc)"
   echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "settings: reps $reps, rep-seconds $rep_seconds, cases $cases, threads $threads"
+  echo "settings: reps $reps, rep-seconds $rep_seconds, rounds $rounds, cases $cases, threads $threads"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/machine.txt"
 
@@ -70,13 +79,15 @@ dotnet build "$project" -c Release -v quiet -nologo >&2
 run_ours() { dotnet run -c Release --no-build --project "$project" -- "$@"; }
 
 # Interleave the two sides per thread count, so a change in machine load hits both.
-for t in $threads; do
-  echo "PyTorch, $t thread(s) ..." >&2
-  OPENBLAS_CORETYPE=SkylakeX "$python" "$reference" --threads "$t" --reps "$reps" --rep-seconds "$rep_seconds" \
-    --cases "$cases" --out "$out/torch_t$t.jsonl" > /dev/null
-  echo "Apprentice, $t thread(s) ..." >&2
-  APPRENTICE_NUM_THREADS=$t run_ours e2e --threads "$t" --reps "$reps" --rep-seconds "$rep_seconds" \
-    --cases "$cases" --out "$out/apprentice_t$t.jsonl" > /dev/null
+for r in $(seq 1 "$rounds"); do
+  for t in $threads; do
+    echo "Round $r of $rounds: PyTorch, $t thread(s) ..." >&2
+    OPENBLAS_CORETYPE=SkylakeX "$python" "$reference" --threads "$t" --reps "$reps" --rep-seconds "$rep_seconds" \
+      --cases "$cases" --out "$out/torch_t${t}_r$r.jsonl" > /dev/null
+    echo "Round $r of $rounds: Apprentice, $t thread(s) ..." >&2
+    APPRENTICE_NUM_THREADS=$t run_ours e2e --threads "$t" --reps "$reps" --rep-seconds "$rep_seconds" \
+      --cases "$cases" --out "$out/apprentice_t${t}_r$r.jsonl" > /dev/null
+  done
 done
 
 if [[ $gemm -eq 1 ]]; then
@@ -92,7 +103,7 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 {
   cat "$out/machine.txt"
   echo
-  echo "Rates are medians (steps/s for training, calls/s for inference); ours/PyTorch compares each side's best thread count."
+  echo "Rates are medians over reps and rounds (steps/s for training, calls/s for inference); ours/PyTorch compares each side's best thread count."
   echo "Inference: 'forward' is no-grad forward on a prepared tensor; 'rollout' is our float[] → action against PyTorch's numpy round trip."
   echo
 } > "$out/summary.md"
