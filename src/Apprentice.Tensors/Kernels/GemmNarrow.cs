@@ -42,6 +42,21 @@ internal static unsafe partial class Gemm
                 for (int p = 0; p < k; p++) av[p] = transA ? a[(long)p * m + i] : a[(long)i * k + p];
                 float* ci = c + (long)i * n;
                 int j = 0;
+                if (Vector512.IsHardwareAccelerated)                  // each lane's multiply-adds are the same at either width
+                    for (; j + 64 <= n; j += 64)
+                    {
+                        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                        float* bp = rows + j;
+                        for (int p = 0; p < k; p++, bp += n)
+                        {
+                            var x = Vector512.Create(av[p]);
+                            s0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), s0);
+                            s1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), s1);
+                            s2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), s2);
+                            s3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 48), s3);
+                        }
+                        s0.Store(ci + j); s1.Store(ci + j + 16); s2.Store(ci + j + 32); s3.Store(ci + j + 48);
+                    }
                 for (; j + 4 * w <= n; j += 4 * w)
                 {
                     Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
