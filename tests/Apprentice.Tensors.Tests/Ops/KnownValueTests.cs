@@ -146,6 +146,7 @@ public class KnownValueTests
     [InlineData(37, 8, 300, true, true)]       // 16-, 8- and 1-row blocks, two panels
     [InlineData(200, 1, 190, true, false)]
     [InlineData(256, 64, 4, false, true)]      // CartPole's first layer: the shallow kernel
+    [InlineData(100, 100, 5, false, false)]    // … its 64-, 32- and 1-column blocks
     [InlineData(300, 45, 8, true, false)]      // 32-, 8- and 1-column blocks, Aᵀ
     [InlineData(1024, 17, 3, false, false)]
     public void NarrowBlockedProductsSumEachElementInPanelRuns(int m, int n, int k, bool transA, bool transB)
