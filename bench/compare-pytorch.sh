@@ -90,13 +90,20 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 
+gemm_files=()
 if [[ $gemm -eq 1 ]]; then
-  echo "GEMM and FMA peak ..." >&2
-  run_ours gemm --threads "$(echo $threads | tr ' ' ',')" --out "$out/gemm.jsonl" | tee "$out/gemm.txt" >&2
-  echo "OpenBLAS sgemm ..." >&2
-  echo >> "$out/gemm.txt"
-  OPENBLAS_CORETYPE=SkylakeX "$python" "$repo/bench/openblas_gemm.py" --threads "$(echo $threads | tr ' ' ',')" \
-    --reps "$reps" --rep-seconds "$rep_seconds" | tee -a "$out/gemm.txt" >&2
+  : > "$out/gemm.txt"
+  for r in $(seq 1 "$rounds"); do
+    echo "Round $r of $rounds: GEMM and FMA peak ..." >&2
+    echo "Round $r of $rounds" >> "$out/gemm.txt"
+    run_ours gemm --threads "$(echo $threads | tr ' ' ',')" --out "$out/gemm_r$r.jsonl" | tee -a "$out/gemm.txt" >&2
+    echo "Round $r of $rounds: OpenBLAS sgemm ..." >&2
+    echo >> "$out/gemm.txt"
+    OPENBLAS_CORETYPE=SkylakeX "$python" "$repo/bench/openblas_gemm.py" --threads "$(echo $threads | tr ' ' ',')" \
+      --reps "$reps" --rep-seconds "$rep_seconds" --out "$out/openblas_r$r.jsonl" | tee -a "$out/gemm.txt" >&2
+    echo >> "$out/gemm.txt"
+    gemm_files+=("$out/gemm_r$r.jsonl" "$out/openblas_r$r.jsonl")
+  done
 fi
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
@@ -107,6 +114,6 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
   echo "Inference: 'forward' is no-grad forward on a prepared tensor; 'rollout' is our float[] → action against PyTorch's numpy round trip."
   echo
 } > "$out/summary.md"
-run_ours compare "$out"/torch_t*.jsonl "$out"/apprentice_t*.jsonl | tee -a "$out/summary.md"
+run_ours compare "$out"/torch_t*.jsonl "$out"/apprentice_t*.jsonl ${gemm_files[@]+"${gemm_files[@]}"} | tee -a "$out/summary.md"
 echo >&2
 echo "Raw JSON lines and summary.md: $out" >&2

@@ -8,6 +8,7 @@ OpenBLAS sizes its thread pool when it loads, from OPENBLAS_NUM_THREADS (torch.s
 not reach it), so each thread count runs in a child process started with that variable set.
 """
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="256,512,1024,2048")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--rep-seconds", type=float, default=0.3)
+    parser.add_argument("--out", help="also append JSON lines (bench openblas_gemm, shape, threads, gflops) to this file")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -66,6 +68,11 @@ def main() -> None:
     print("shape".ljust(28) + "".join(f"{t} thread(s)".rjust(18) for t in threads))
     for i, n in enumerate(sizes):
         print(f"{n}×{n}×{n}".ljust(28) + "".join(f"{c[i]:18.1f}" for c in columns))
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as f:
+            for t, column in zip(threads, columns):
+                for n, rate in zip(sizes, column):
+                    f.write(json.dumps({"bench": "openblas_gemm", "shape": f"{n}×{n}×{n}", "threads": t, "gflops": rate}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ namespace Apprentice.Benchmarks.Modes;
 /// each side's rate per thread count, each side's best, and ours/PyTorch of the bests. Training
 /// compares steps/s; inference compares calls/s of our forward_no_grad with theirs, and of our
 /// rollout_step with their rollout_step_numpy_roundtrip. Several lines for the same case, variant
-/// and thread count (repeated rounds) are reduced to their median.
+/// and thread count (repeated rounds) are reduced to their median. GEMM lines (our "apprentice_gemm",
+/// the OpenBLAS script's "openblas_gemm") make a second table: median GFLOP/s per shape and thread
+/// count on each side, and ours/OpenBLAS.
 /// </summary>
 internal static class Compare
 {
-    private const string Ours = "apprentice_bc", Theirs = "torch_bc";
+    private const string Ours = "apprentice_bc", Theirs = "torch_bc", OurGemm = "apprentice_gemm", TheirGemm = "openblas_gemm";
 
     // (row label, our variant, their variant); null variants for training cases.
     private static readonly (string Metric, string Ours, string Theirs)[] s_inferRows =
@@ -26,19 +28,22 @@ internal static class Compare
 
     private sealed record Sample(string Bench, string Case, string Variant, string Threads, double Rate, double? AllocBytes);
 
+    private sealed record GemmSample(string Bench, string Shape, int Threads, double Gflops);
+
     public static int Run(string[] modeArgs)
     {
         var args = new Args(modeArgs, ["--out"]);
         if (args.Positional.Count == 0) throw new ArgumentException("compare needs at least one JSON-lines file.");
         var samples = new List<Sample>();
-        foreach (var path in args.Positional) samples.AddRange(Read(path));
-        string table = Table(samples);
+        var gemm = new List<GemmSample>();
+        foreach (var path in args.Positional) Read(path, samples, gemm);
+        string table = Table(samples) + GemmTable(gemm);
         Console.Write(table);
         if (args.String("--out") is string outPath) File.WriteAllText(outPath, table);
         return 0;
     }
 
-    private static IEnumerable<Sample> Read(string path)
+    private static void Read(string path, List<Sample> samples, List<GemmSample> gemm)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No such results file: {path}", path);
         foreach (var line in File.ReadLines(path))
@@ -47,6 +52,11 @@ internal static class Compare
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
             string bench = root.GetProperty("bench").GetString() ?? "";
+            if (bench is OurGemm or TheirGemm)
+            {
+                gemm.Add(new GemmSample(bench, root.GetProperty("shape").GetString() ?? "", root.GetProperty("threads").GetInt32(), root.GetProperty("gflops").GetDouble()));
+                continue;
+            }
             if (bench != Ours && bench != Theirs) continue;
             string kind = root.GetProperty("kind").GetString() ?? "";
             string variant = kind == "infer" ? root.GetProperty("variant").GetString() ?? "" : "";
@@ -54,8 +64,42 @@ internal static class Compare
             string threads = root.TryGetProperty("env", out var env) && env.TryGetProperty("threads", out var t)
                 ? (t.ValueKind == JsonValueKind.Number ? t.GetInt32().ToString(CultureInfo.InvariantCulture) : t.GetString() ?? "?") : "?";
             double? alloc = root.TryGetProperty("alloc_bytes_per_call", out var a) ? a.GetDouble() : null;
-            yield return new Sample(bench, root.GetProperty("case").GetString() ?? "", variant, threads, rate, alloc);
+            samples.Add(new Sample(bench, root.GetProperty("case").GetString() ?? "", variant, threads, rate, alloc));
         }
+    }
+
+    // Shapes both sides measured (OpenBLAS: the squares), each thread count: medians over rounds.
+    private static string GemmTable(List<GemmSample> samples)
+    {
+        var shapes = samples.Where(s => s.Bench == TheirGemm).Select(s => s.Shape).Distinct()
+            .Where(shape => samples.Any(s => s.Bench == OurGemm && s.Shape == shape)).ToArray();
+        if (shapes.Length == 0) return "";
+        var threads = samples.Select(s => s.Threads).Distinct().Order().ToArray();
+        int rounds = samples.Where(s => s.Bench == OurGemm).GroupBy(s => (s.Shape, s.Threads)).Max(g => g.Count());
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine($"GEMM GFLOP/s, median over {rounds} round(s); ours/OpenBLAS per thread count.");
+        sb.AppendLine();
+        sb.AppendLine("| shape | " + string.Join(" | ", threads.Select(t => $"ours t{t} | OpenBLAS t{t} | ratio t{t}")) + " |");
+        sb.AppendLine("|---|" + string.Concat(threads.Select(_ => "---:|---:|---:|")));
+        foreach (var shape in shapes)
+        {
+            sb.Append($"| {shape} |");
+            foreach (int t in threads)
+            {
+                double? ours = MedianOf(samples, OurGemm, shape, t), theirs = MedianOf(samples, TheirGemm, shape, t);
+                string ratio = ours is double o && theirs is double b ? (o / b).ToString("F2", CultureInfo.InvariantCulture) : "–";
+                sb.Append($" {(ours is double x ? x.ToString("F1", CultureInfo.InvariantCulture) : "–")} | {(theirs is double y ? y.ToString("F1", CultureInfo.InvariantCulture) : "–")} | {ratio} |");
+            }
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    private static double? MedianOf(List<GemmSample> samples, string bench, string shape, int threads)
+    {
+        var rates = samples.Where(s => s.Bench == bench && s.Shape == shape && s.Threads == threads).Select(s => s.Gflops).ToArray();
+        return rates.Length > 0 ? Median(rates) : null;
     }
 
     private static string Table(List<Sample> samples)
