@@ -135,15 +135,11 @@ public sealed class InferencePlan
         if (input.Overlaps(_front) || input.Overlaps(_back))
             throw new ArgumentException("The input lies in this plan's own buffers (an earlier Run's output); copy it out first.", nameof(input));
         if (rows == 1 && _splitRow is not null) return _splitRow.Run(input);
-        return RunSteps(input, 0, _steps.Length, _front, _back, rows, out _);
+        return RunSteps(input, 0, _steps.Length, _front, _back, rows);
     }
 
-    /// <summary>
-    /// Steps [<paramref name="from"/>, <paramref name="to"/>) on <paramref name="x"/>, alternating
-    /// between two buffers. Returns the result and, in <paramref name="holder"/>, which buffer holds
-    /// it (null if no step ran and it is still <paramref name="x"/>).
-    /// </summary>
-    private ReadOnlySpan<float> RunSteps(ReadOnlySpan<float> x, int from, int to, float[] front, float[] back, int rows, out float[]? holder)
+    /// <summary>Steps [<paramref name="from"/>, <paramref name="to"/>) on <paramref name="x"/>, alternating between two buffers.</summary>
+    private ReadOnlySpan<float> RunSteps(ReadOnlySpan<float> x, int from, int to, float[] front, float[] back, int rows)
     {
         int width = x.Length / rows;
         float[]? current = null;                     // the buffer holding x; null while x is the caller's input
@@ -169,7 +165,6 @@ public sealed class InferencePlan
             step.Apply(x, output);
             x = output;
         }
-        holder = current;
         return x;
     }
 
@@ -180,6 +175,7 @@ public sealed class InferencePlan
     /// </summary>
     private sealed class SplitRow(InferencePlan plan) : IParallelWork
     {
+        private readonly LinearStep _layer = (LinearStep)plan._steps[plan._split];
         private readonly float[][] _buffers = [new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth]];
         private readonly float[] _shared = new float[plan._maxWidth];
         private readonly float[] _input = new float[plan.InputSize];
@@ -188,23 +184,21 @@ public sealed class InferencePlan
         {
             input.CopyTo(_input);                    // a span cannot be handed to the other thread
             WorkerPool.Run(this, 2);
-            var layer = (LinearStep)plan._steps[plan._split];
-            var row = _shared.AsSpan(0, layer.OutputWidth);
+            var row = _shared.AsSpan(0, _layer.OutputWidth);
             if (plan._splitEnd == plan._steps.Length)
             {
                 row.CopyTo(plan._front);
                 return plan._front.AsSpan(0, row.Length);
             }
-            return plan.RunSteps(row, plan._splitEnd, plan._steps.Length, plan._front, plan._back, 1, out _);
+            return plan.RunSteps(row, plan._splitEnd, plan._steps.Length, plan._front, plan._back, 1);
         }
 
         public void Run(int part, int parts)
         {
-            var x = plan.RunSteps(_input, 0, plan._split, _buffers[2 * part], _buffers[2 * part + 1], 1, out _);
-            var layer = (LinearStep)plan._steps[plan._split];
-            int half = layer.OutputWidth / 2, start = part * half;
-            var y = _shared.AsSpan(start, half);
-            layer.ApplyColumns(x, y, start);
+            var x = plan.RunSteps(_input, 0, plan._split, _buffers[2 * part], _buffers[2 * part + 1], 1);
+            int share = _layer.OutputWidth / parts, start = part * share;
+            var y = _shared.AsSpan(start, share);
+            _layer.ApplyColumns(x, y, start);
             for (int i = plan._split + 1; i < plan._splitEnd; i++) plan._steps[i].Apply(y, y);
         }
     }
