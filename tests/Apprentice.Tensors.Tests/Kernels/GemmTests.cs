@@ -23,6 +23,7 @@ public class GemmTests
     [InlineData(253, 64, 300)]                                              // … with a short last row tile and two panels
     [InlineData(100, 50, 70)]                                               // … narrower than a strip
     [InlineData(64, 64, 256)]
+    [InlineData(7, 4150, 260)]                                              // two column blocks of B, the second with a short strip
     public void BlockedProductSumsEachElementInPanelRunsOfFusedMultiplyAdds(int m, int n, int k)
     {
         // The contract DirectConvolution reproduces bit for bit: each element is a sum of runs of
