@@ -139,29 +139,29 @@ public sealed class InferencePlan
     }
 
     /// <summary>Steps [<paramref name="from"/>, <paramref name="to"/>) on <paramref name="x"/>, alternating between two buffers.</summary>
-    private ReadOnlySpan<float> RunSteps(ReadOnlySpan<float> x, int from, int to, float[] front, float[] back, int rows)
+    private ReadOnlySpan<float> RunSteps(ReadOnlySpan<float> x, int from, int to, Span<float> front, Span<float> back, int rows)
     {
         int width = x.Length / rows;
-        float[]? current = null;                     // the buffer holding x; null while x is the caller's input
+        bool inFront = false, inBack = false;        // the buffer holding x; neither while x is the caller's input
         for (int i = from; i < to; i++)
         {
             var step = _steps[i];
             if (step.InPlace)
             {
-                if (current is null)
+                if (!inFront && !inBack)
                 {
                     // The caller's input is read-only: the first element-wise step works on a copy.
-                    current = front;
-                    x.CopyTo(current);
+                    inFront = true;
+                    x.CopyTo(front);
                 }
-                var y = current.AsSpan(0, rows * width);
+                var y = (inFront ? front : back)[..(rows * width)];
                 step.Apply(y, y);
                 x = y;
                 continue;
             }
-            current = current == front ? back : front;
+            (inFront, inBack) = (!inFront, inFront);
             width = step.OutputWidth;
-            var output = current.AsSpan(0, rows * width);
+            var output = (inFront ? front : back)[..(rows * width)];
             step.Apply(x, output);
             x = output;
         }
@@ -173,18 +173,53 @@ public sealed class InferencePlan
     /// then outputs [t·n/2, (t + 1)·n/2) of the layer and the activations after it into one shared
     /// row; the caller then runs the remaining steps.
     /// </summary>
-    private sealed class SplitRow(InferencePlan plan) : IParallelWork
+    private sealed class SplitRow : IParallelWork
     {
-        private readonly LinearStep _layer = (LinearStep)plan._steps[plan._split];
-        private readonly float[][] _buffers = [new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth], new float[plan._maxWidth]];
-        private readonly float[] _shared = new float[plan._maxWidth];
-        private readonly float[] _input = new float[plan.InputSize];
+        private const int LineFloats = 16;           // a 64-byte cache line
+
+        private readonly InferencePlan _plan;
+        private readonly LinearStep _layer;
+        // Each part writes only cache lines no other part writes: a line both cores write passes
+        // between their caches on every call, and on this kind of VM a pass can take 300 ns.
+        // The part buffers are pinned and cut at line boundaries; the shared row is placed so
+        // that part 1's half starts a line.
+        private readonly float[] _lines;
+        private readonly int[] _bufferStart;         // part t's two buffers start at _bufferStart[2t], [2t + 1]
+        private readonly int _sharedStart;
+        private readonly float[] _input;
+
+        public SplitRow(InferencePlan plan)
+        {
+            _plan = plan;
+            _layer = (LinearStep)plan._steps[plan._split];
+            _input = new float[plan.InputSize];
+            int width = RoundUpToLine(plan._maxWidth);
+            _lines = GC.AllocateArray<float>(4 * width + 2 * width + 3 * LineFloats, pinned: true);
+            int first = FloatsToLine(0);
+            _bufferStart = [first, first + width, first + 2 * width, first + 3 * width];
+            // The half boundary, _sharedStart + share, must fall on a line.
+            int share = _layer.OutputWidth / 2;
+            int boundary = first + 4 * width + LineFloats + RoundUpToLine(share);
+            _sharedStart = boundary - share;
+        }
+
+        private static int RoundUpToLine(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
+
+        // The index of the first element at or after i that starts a cache line (the array is pinned).
+        private unsafe int FloatsToLine(int i)
+        {
+            fixed (float* p = &_lines[i])
+                return i + (int)((64 - (nint)p % 64) % 64) / sizeof(float);
+        }
+
+        private Span<float> Buffer(int index) => _lines.AsSpan(_bufferStart[index], _plan._maxWidth);
 
         public ReadOnlySpan<float> Run(ReadOnlySpan<float> input)
         {
+            var plan = _plan;
             input.CopyTo(_input);                    // a span cannot be handed to the other thread
             WorkerPool.Run(this, 2);
-            var row = _shared.AsSpan(0, _layer.OutputWidth);
+            var row = _lines.AsSpan(_sharedStart, _layer.OutputWidth);
             if (plan._splitEnd == plan._steps.Length)
             {
                 row.CopyTo(plan._front);
@@ -195,9 +230,10 @@ public sealed class InferencePlan
 
         public void Run(int part, int parts)
         {
-            var x = plan.RunSteps(_input, 0, plan._split, _buffers[2 * part], _buffers[2 * part + 1], 1);
+            var plan = _plan;
+            var x = plan.RunSteps(_input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
             int share = _layer.OutputWidth / parts, start = part * share;
-            var y = _shared.AsSpan(start, share);
+            var y = _lines.AsSpan(_sharedStart + start, share);
             _layer.ApplyColumns(x, y, start);
             for (int i = plan._split + 1; i < plan._splitEnd; i++) plan._steps[i].Apply(y, y);
         }
