@@ -252,10 +252,11 @@ internal static unsafe partial class Gemm
     }
 
     // Loop order: for each depth panel pc, the thread's rows of A are packed once (MR-row slivers,
-    // each just before its sweep when B has one column block); for each KC×NC panel of B, packed and kept in cache (L2, or L3 when wide), every sliver
-    // (MR×KC, in L1) sweeps the whole B panel, one NR-wide strip at a time streamed from there. A
-    // KC×NR strip (64 KB at NR = 64) would overfill L1 by itself, so the sliver, not the strip, is
-    // the operand kept there. Each element of A and of B is packed once per product.
+    // each just before its sweep when B has one column block); for each KC×NC panel of B, packed
+    // and kept in cache (L2, or L3 when wide), every sliver (MR×KC, in L1) sweeps the whole B
+    // panel, one NR-wide strip at a time streamed from there. A KC×NR strip (64 KB at NR = 64)
+    // would overfill L1 by itself, so the sliver, not the strip, is the operand kept there. Each
+    // element of A and of B is packed once per product.
     private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
     {
         int nr = NR;
