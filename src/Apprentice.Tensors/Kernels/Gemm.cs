@@ -263,10 +263,11 @@ internal static unsafe partial class Gemm
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
         int rowCount = rowEnd - rowStart;
         bool oneStrip = n <= nr;
-        // A plain A is read where it lies (see below); a transposed A is packed. With one block of
-        // B's columns (n ≤ NC) each sliver of A is used in one sweep only: it is packed just
-        // before it, into a buffer that stays in L1, instead of all of the thread's rows being
-        // packed ahead and read back from L3 (measured +1% at 2048², same process).
+        // A plain A is read where it lies (see below), and so is a transposed A one strip wide;
+        // any other transposed A is packed. With one block of B's columns (n ≤ NC) each sliver of
+        // A is used in one sweep only: it is packed just before it, into a buffer that stays in
+        // L1, instead of all of the thread's rows being packed ahead and read back from L3
+        // (measured +1% at 2048², same process).
         bool directA = oneStrip || !transA;
         bool slivers = !directA && n <= NC;
         bool oneSliver = directA || slivers;             // the packed-A buffer holds one sliver at a time
@@ -309,11 +310,7 @@ internal static unsafe partial class Gemm
                         {
                             int rows = Math.Min(MR, rowCount - ir);
                             float* ap = oneSliver ? pa : pa + ir * kc;
-                            if (slivers)
-                            {
-                                PackA(a, pa, m, k, transA, rowStart + ir, rows, pc, kc);
-                                ap = pa;
-                            }
+                            if (slivers) PackA(a, pa, m, k, transA, rowStart + ir, rows, pc, kc);
                             nint aRow = 1, aStep = MR;                      // a packed strip: column p is MR contiguous floats
                             if (directA && rows == MR)
                             {
