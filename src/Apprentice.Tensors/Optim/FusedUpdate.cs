@@ -88,11 +88,17 @@ internal static unsafe class FusedUpdate
 {
     /// <summary>
     /// Elements from which one parameter's update is shared between two cores. A tensor that large
-    /// (the 256×256 layer of a MuJoCo policy) is in both cores' caches after its products were split,
-    /// and each line written must first be taken from the other core: two cores wait for those in
-    /// parallel. Element-wise, so which core updates an element does not change it.
+    /// (the 64×64 hidden layer of a CartPole policy, the 256×256 one of a MuJoCo policy) is in both
+    /// cores' caches after its products were split, and each line written must first be taken from
+    /// the other core: two cores wait for those in parallel. Element-wise, so which core updates an
+    /// element does not change it.
     /// </summary>
-    internal const int SplitLength = 1 << 15;
+    /// <remarks>
+    /// Lowered from 2¹⁵ to 2¹² for the CartPole layer: a 4→64→64→2 batch-256 step on two threads
+    /// ran 1.5–7.8% faster (median of 20 alternating pairs, in each of seven processes; no change on
+    /// one thread), where Adam took 10–15 µs of a ~90 µs step against 3.3 µs on one thread.
+    /// </remarks>
+    internal const int SplitLength = 1 << 12;
 
     public static void Run<TKernel>(in TKernel kernel, Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> buffer0, Span<float> buffer1)
         where TKernel : struct, IUpdateKernel

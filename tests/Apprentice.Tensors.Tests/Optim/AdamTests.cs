@@ -130,8 +130,8 @@ public class AdamTests
     public void ALargeParameterSharedBetweenCoresIsUpdatedAsInPieces(bool decoupled)
     {
         // 40,000 elements is past the size at which one parameter's update is split between two
-        // cores; as four parameters of 10,000 it never is. Element-wise, so the bits must agree.
-        const int n = 40_000, pieces = 4, piece = n / pieces;
+        // cores; as forty parameters of 1,000 it never is. Element-wise, so the bits must agree.
+        const int n = 40_000, pieces = 40, piece = n / pieces;
         var rng = new Apprentice.Tensors.Random.Rng(11);
         var start = Tensor.Normal(rng, 0f, 1f, n).ToArray();
         var whole = Tensor.FromArray(start).AsParameter();
@@ -147,7 +147,7 @@ public class AdamTests
             big.Step();
             small.Step();
         }
-        Assert.True(n >= FusedUpdate.SplitLength);
+        Assert.True(n >= FusedUpdate.SplitLength && piece < FusedUpdate.SplitLength);
         Assert.Equal(parts.SelectMany(p => p.ToArray()).ToArray(), whole.ToArray());
     }
 
