@@ -9,10 +9,9 @@ namespace Apprentice.Benchmarks.Modes;
 /// <c>breakdown --threads N [--cases …] [--seconds 2]</c>: where a BC training step's time goes.
 /// Times each phase of <see cref="TrainCase.Step"/> (zero-grad, forward + loss, backward, Adam)
 /// with bytes allocated on the calling thread, then replays, on their own, the GEMMs the engine
-/// issues for the step (derived from the layers: forward, and both products of each backward,
-/// including the input gradient of the first layer, which the engine computes although the data
-/// needs none) to estimate the GEMM share; the rest is element-wise ops, copies, graph and
-/// allocation overhead.
+/// issues for the step (derived from the layers: forward, and both products of each backward
+/// except the first layer's input gradient, which the engine skips because the data needs none)
+/// to estimate the GEMM share; the rest is element-wise ops, copies, graph and allocation overhead.
 /// </summary>
 internal static class Breakdown
 {
@@ -92,7 +91,7 @@ internal static class Breakdown
                 {
                     int rows = shape[0], input = linear.InFeatures, output = linear.OutFeatures;
                     calls.Add(($"linear{index} forward", new GemmShape(rows, input, output, TransposeB: true)));
-                    calls.Add(($"linear{index} dX{(index == 0 ? " (unused)" : "")}", new GemmShape(rows, output, input)));
+                    if (index > 0) calls.Add(($"linear{index} dX", new GemmShape(rows, output, input)));
                     calls.Add(($"linear{index} dW", new GemmShape(output, rows, input, TransposeA: true)));
                     shape = [rows, output];
                     index++;
@@ -105,7 +104,7 @@ internal static class Breakdown
                     int rows = n * oh * ow, patch = conv.InChannels * k * k;
                     // W[OC, C·k·k]·cols[C·k·k, N·L]: the batch's windows are the wide side.
                     calls.Add(($"conv{index} forward", new GemmShape(conv.OutChannels, patch, rows)));
-                    calls.Add(($"conv{index} dCols{(index == 0 ? " (unused)" : "")}", new GemmShape(patch, conv.OutChannels, rows, TransposeA: true)));
+                    if (index > 0) calls.Add(($"conv{index} dCols", new GemmShape(patch, conv.OutChannels, rows, TransposeA: true)));
                     calls.Add(($"conv{index} dW", new GemmShape(conv.OutChannels, rows, patch, TransposeB: true)));
                     shape = [n, conv.OutChannels, oh, ow];
                     index++;
