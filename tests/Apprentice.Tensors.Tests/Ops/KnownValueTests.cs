@@ -117,13 +117,21 @@ public class KnownValueTests
         }
     }
 
-    [Fact]
-    public void SmallTransposedProductGivesEachColumnTheSameBitsWhateverItsNeighbours()
+    [Theory]
+    [InlineData(3, 7, 45)]
+    [InlineData(1, 256, 17)]       // a MuJoCo policy's first layer on one observation
+    [InlineData(1, 19, 17)]        // a last group of three columns
+    [InlineData(2, 12, 4)]         // fewer terms than a vector: only the scalar tail
+    [InlineData(1, 16, 63)]        // runs of sixteen, one of eight and a tail
+    [InlineData(4, 10, 64)]        // whole runs of sixteen only
+    [InlineData(5, 24, 9)]
+    public void SmallTransposedProductGivesEachColumnTheSameBitsWhateverItsNeighbours(int m, int n, int k)
     {
         // x·Wᵀ for one or a few rows (the Linear layout at inference): the direct path computes
-        // output columns in groups; a column's value must not depend on the group it lands in.
-        const int m = 3, n = 7, k = 45;
-        var rng = new Rng(21);
+        // output columns in groups of four; a column's value must not depend on the group it lands
+        // in, and each is the dot product in the order Gemm.Dot4 documents (below).
+        Assert.False(Gemm.IsBlocked(m, n, k));
+        var rng = new Rng(21 + m * 131 + n * 17 + k);
         var a = Tensor.Uniform(rng, -1f, 1f, m, k).ToArray();
         var b = Tensor.Uniform(rng, -1f, 1f, n, k).ToArray();
         var all = new float[m * n];
@@ -135,8 +143,40 @@ public class KnownValueTests
         {
             var single = new float[m];
             Gemm.Multiply(a, b.AsSpan(j * k, k), single, m, 1, k, false, true);
-            for (int i = 0; i < m; i++) Assert.Equal(all[i * n + j], single[i]);
+            for (int i = 0; i < m; i++)
+            {
+                Assert.Equal(all[i * n + j], single[i]);
+                if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    Assert.Equal(DirectDotProduct(a.AsSpan(i * k, k), b.AsSpan(j * k, k)), all[i * n + j]);
+            }
         }
+    }
+
+    // The direct path's order for one output: eight lanes of two accumulators over runs of sixteen
+    // terms (and one more run of eight into the first), each lane's terms fused multiply-adds in
+    // order; the two accumulators added lane by lane, the lanes summed pairwise as Vector256.Sum
+    // does, then the last terms fused multiply-adds in order.
+    private static float DirectDotProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> w)
+    {
+        int k = x.Length, p = 0;
+        var s0 = new float[8];
+        var s1 = new float[8];
+        for (; p + 16 <= k; p += 16)
+            for (int l = 0; l < 8; l++)
+            {
+                s0[l] = MathF.FusedMultiplyAdd(x[p + l], w[p + l], s0[l]);
+                s1[l] = MathF.FusedMultiplyAdd(x[p + 8 + l], w[p + 8 + l], s1[l]);
+            }
+        if (p + 8 <= k)
+        {
+            for (int l = 0; l < 8; l++) s0[l] = MathF.FusedMultiplyAdd(x[p + l], w[p + l], s0[l]);
+            p += 8;
+        }
+        var t = new float[8];
+        for (int l = 0; l < 8; l++) t[l] = s0[l] + s1[l];
+        float d = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+        for (; p < k; p++) d = MathF.FusedMultiplyAdd(x[p], w[p], d);
+        return d;
     }
 
     [Theory]
