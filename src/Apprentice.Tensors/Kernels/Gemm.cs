@@ -125,6 +125,11 @@ internal static unsafe partial class Gemm
                 for (int i = 0; i < m; i++) AxpyRows(pa, pb, pc + (long)i * n, i, m, n, k, transA);
                 return;
             }
+            if (m == 1 && !transA)
+            {
+                RowTimesTransposed(pa, pb, pc, n, k);
+                return;
+            }
             float* rows = pa;
             float[]? gathered = null;
             if (transA)
@@ -139,21 +144,48 @@ internal static unsafe partial class Gemm
                 if (gathered is not null) rows = pg;
                 // Four rows of B (four output columns) per pass over a row of A, so each load of A
                 // feeds four multiply-adds; the group of B rows stays in L1 across the rows of A.
-                for (int j = 0; j < n; j += 4)
+                int whole = n & ~3;
+                for (int j = 0; j < whole; j += 4)
                 {
-                    int cols = Math.Min(4, n - j);
                     float* b0 = pb + (long)j * k;
-                    float* b1 = cols > 1 ? b0 + k : b0, b2 = cols > 2 ? b0 + 2 * k : b0, b3 = cols > 3 ? b0 + 3 * k : b0;
                     for (int i = 0; i < m; i++)
-                    {
-                        var sums = Dot4(rows + (long)i * k, b0, b1, b2, b3, k);
-                        float* ci = pc + (long)i * n + j;
-                        if (cols == 4) sums.Store(ci);
-                        else for (int q = 0; q < cols; q++) ci[q] = sums[q];
-                    }
+                        Dot4(rows + (long)i * k, b0, b0 + k, b0 + 2 * k, b0 + 3 * k, k).Store(pc + (long)i * n + j);
                 }
+                LastColumns(rows, pb, pc, m, n, k);
             }
             if (gathered is not null) ArrayPool<float>.Shared.Return(gathered);
+        }
+    }
+
+    /// <summary>
+    /// One row x times Bᵀ (B is n×k, row-major): a layer's forward pass on one observation.
+    /// The same <see cref="Dot4"/> per group of four columns as the general loop, so the same bits,
+    /// inlined into a loop with nothing else in it. Through the general loop (row loop inside,
+    /// <see cref="Dot4"/> called per group) the cheetah policy's 17→256 layer took 0.49–0.51 µs
+    /// in the split single-observation pass, and 0.39 µs this way.
+    /// </summary>
+    private static void RowTimesTransposed(float* x, float* b, float* c, int n, int k)
+    {
+        int whole = n & ~3;
+        for (int j = 0; j < whole; j += 4)
+        {
+            float* b0 = b + (long)j * k;
+            Dot4(x, b0, b0 + k, b0 + 2 * k, b0 + 3 * k, k).Store(c + j);
+        }
+        LastColumns(x, b, c, 1, n, k);
+    }
+
+    /// <summary>Columns from the last whole group of four on (none when four divide n), in a group padded by repeating its first row of B.</summary>
+    private static void LastColumns(float* rows, float* b, float* c, int m, int n, int k)
+    {
+        int whole = n & ~3, cols = n - whole;
+        if (cols == 0) return;
+        float* b0 = b + (long)whole * k;
+        float* b1 = cols > 1 ? b0 + k : b0, b2 = cols > 2 ? b0 + 2 * k : b0;
+        for (int i = 0; i < m; i++)
+        {
+            var sums = Dot4(rows + (long)i * k, b0, b1, b2, b0, k);
+            for (int q = 0; q < cols; q++) c[(long)i * n + whole + q] = sums[q];
         }
     }
 
@@ -204,6 +236,7 @@ internal static unsafe partial class Gemm
     /// vector accumulators, then the scalar tail), whatever its neighbours, so a column's value does
     /// not depend on which group it falls in; callers pad a short group by repeating a row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Dot4(float* x, float* b0, float* b1, float* b2, float* b3, int k)
     {
         int width = Vector256<float>.Count, p = 0;

@@ -125,6 +125,7 @@ public class KnownValueTests
     [InlineData(1, 16, 63)]        // runs of sixteen, one of eight and a tail
     [InlineData(4, 10, 64)]        // whole runs of sixteen only
     [InlineData(5, 24, 9)]
+    [InlineData(1, 6, 256)]        // a MuJoCo policy's last layer: one group of two columns
     public void SmallTransposedProductGivesEachColumnTheSameBitsWhateverItsNeighbours(int m, int n, int k)
     {
         // x·Wᵀ for one or a few rows (the Linear layout at inference): the direct path computes
