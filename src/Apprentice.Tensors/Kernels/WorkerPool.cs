@@ -43,15 +43,20 @@ internal static class WorkerPool
     private static ExceptionDispatchInfo? s_error;
 
     /// <summary>Runs <paramref name="work"/>'s parts 0 … <paramref name="parts"/> − 1 and returns when all have finished.</summary>
+    /// <returns>
+    /// Whether the caller, done with its own part, found a worker still running: work that can move
+    /// outputs between its parts (<see cref="Nn.InferencePlan"/>'s shared row) balances them by it.
+    /// False when the parts all ran on the caller.
+    /// </returns>
     /// <exception cref="Exception">Whatever a part threw (the first, if several did).</exception>
-    public static void Run(IParallelWork work, int parts)
+    public static bool Run(IParallelWork work, int parts)
     {
         if (parts <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             Exception? first = null;
             RunParts(work, 0, parts, parts, ref first);
             if (first is not null) ExceptionDispatchInfo.Throw(first);
-            return;
+            return false;
         }
         try
         {
@@ -72,9 +77,11 @@ internal static class WorkerPool
                     RunParts(work, part, part + 1, parts, ref own);
                     Interlocked.Decrement(ref s_remaining);                   // counted even if it threw: nobody else will run it
                 }
+            bool waited = Volatile.Read(ref s_remaining) != 0;
             WaitFor(ref s_remaining, 0, ref s_callerSleeping, s_done, s_callerPollTicks);   // the workers hold references into the caller's buffers
             if (own is not null) ExceptionDispatchInfo.Throw(own);
             s_error?.Throw();
+            return waited;
         }
         finally
         {

@@ -16,7 +16,9 @@ namespace Apprentice.Tensors.Nn;
 /// 256×256 layer of a MuJoCo policy) is shared between two cores when the engine has two threads:
 /// each computes the layers before it and half of that layer's outputs with their activation, the
 /// caller the rest. A single observation is bound by reading the weights from cache, and two cores
-/// read from two caches. Each output is computed by the same code either way, so the bits do not change.</para>
+/// read from two caches. Each output is computed by the same code either way, so the bits do not change.
+/// Where the layer is cut moves by whole vectors of 16 outputs towards the core that keeps finishing
+/// first: on a VM one core's cache can be slower than the other's for seconds at a time.</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
 /// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
 /// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
@@ -35,6 +37,7 @@ public sealed class InferencePlan
     private readonly int _split = -1;                // index of the Linear step a single row shares between two cores, or −1
     private readonly int _splitEnd;                  // steps [_split, _splitEnd) run in halves: the Linear and the activations after it
     private readonly SplitRow? _splitRow;
+    internal SplitRow? SharedRow => _splitRow;    // for tests
 
     private InferencePlan(Step[] steps, int inputSize, int outputSize, int maxWidth)
     {
@@ -169,13 +172,22 @@ public sealed class InferencePlan
     }
 
     /// <summary>
-    /// One row with the split layer shared: part t runs the steps before it into buffers of its own,
-    /// then outputs [t·n/2, (t + 1)·n/2) of the layer and the activations after it into one shared
-    /// row; the caller then runs the remaining steps.
+    /// One row with the split layer shared: part 0 (the caller) runs the steps before it into
+    /// buffers of its own, then outputs [0, <see cref="Boundary"/>) of the layer and the activations
+    /// after it into one shared row, and part 1 the same for outputs [Boundary, n) on a worker; the
+    /// caller then runs the remaining steps.
     /// </summary>
-    private sealed class SplitRow : IParallelWork
+    internal sealed class SplitRow : IParallelWork
     {
         private const int LineFloats = 16;           // a 64-byte cache line
+        /// <summary>Outputs moved between the parts at a time: one vector of activations, one cache line of the shared row.</summary>
+        internal const int BalanceStep = 16;
+        /// <summary>
+        /// Net calls on which one part finished last before the boundary moves. With calls of ~2.5 µs
+        /// that is a few hundred µs of evidence; a cut that is just right flips between neighbours
+        /// now and then, which costs the few rows whose cache changes.
+        /// </summary>
+        internal const int BalanceVotes = 64;
 
         private readonly InferencePlan _plan;
         private readonly LinearStep _layer;
@@ -187,6 +199,8 @@ public sealed class InferencePlan
         private readonly int[] _bufferStart;         // part t's two buffers start at _bufferStart[2t], [2t + 1]
         private readonly int _sharedStart;
         private readonly float[] _input;
+        private readonly int _middle, _maxShift;     // the boundary stays within _maxShift of the middle, each part keeping at least one step
+        private int _votes;                          // calls on which the caller waited for the worker, minus those on which it did not
 
         public SplitRow(InferencePlan plan)
         {
@@ -201,6 +215,25 @@ public sealed class InferencePlan
             int share = _layer.OutputWidth / 2;
             int boundary = first + 4 * width + LineFloats + RoundUpToLine(share);
             _sharedStart = boundary - share;
+            _middle = Boundary = share;
+            _maxShift = Math.Min(3 * BalanceStep, share - BalanceStep);
+        }
+
+        /// <summary>The first output of the layer that part 1 computes: a multiple of <see cref="BalanceStep"/>.</summary>
+        internal int Boundary { get; private set; }
+
+        /// <summary>
+        /// Counts one call's evidence and moves <see cref="Boundary"/> one step once either part has
+        /// finished last on <see cref="BalanceVotes"/> more calls than the other: towards part 1
+        /// (the caller takes more) when the caller kept waiting for the worker, back otherwise.
+        /// </summary>
+        internal void Balance(bool callerWaited)
+        {
+            _votes += callerWaited ? 1 : -1;
+            if (Math.Abs(_votes) < BalanceVotes) return;
+            int next = Boundary + (_votes > 0 ? BalanceStep : -BalanceStep);
+            _votes = 0;
+            if (Math.Abs(next - _middle) <= _maxShift) Boundary = next;
         }
 
         private static int RoundUpToLine(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
@@ -218,7 +251,7 @@ public sealed class InferencePlan
         {
             var plan = _plan;
             input.CopyTo(_input);                    // a span cannot be handed to the other thread
-            WorkerPool.Run(this, 2);
+            Balance(WorkerPool.Run(this, 2));
             var row = _lines.AsSpan(_sharedStart, _layer.OutputWidth);
             if (plan._splitEnd == plan._steps.Length)
             {
@@ -232,8 +265,8 @@ public sealed class InferencePlan
         {
             var plan = _plan;
             var x = plan.RunSteps(_input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
-            int share = _layer.OutputWidth / parts, start = part * share;
-            var y = _lines.AsSpan(_sharedStart + start, share);
+            int start = part == 0 ? 0 : Boundary, end = part == 0 ? Boundary : _layer.OutputWidth;
+            var y = _lines.AsSpan(_sharedStart + start, end - start);
             _layer.ApplyColumns(x, y, start);
             for (int i = plan._split + 1; i < plan._splitEnd; i++) plan._steps[i].Apply(y, y);
         }

@@ -181,6 +181,34 @@ public class WorkerPoolTests
         }
     }
 
+    private sealed class OneSlowPart(int slowPart) : IParallelWork
+    {
+        public int CallerThread = Environment.CurrentManagedThreadId;
+        public bool SecondPartOnWorker;
+
+        public void Run(int part, int parts)
+        {
+            if (part == 1) SecondPartOnWorker = Environment.CurrentManagedThreadId != CallerThread;
+            if (part == slowPart) Thread.Sleep(30);
+        }
+    }
+
+    [Fact]
+    public void RunTellsWhetherTheCallerWaitedForAWorker()
+    {
+        Assert.False(WorkerPool.Run(new OneSlowPart(0), 1));           // one part: nothing to wait for
+        for (int call = 0; call < 5; call++)
+        {
+            // The worker's part is the slow one: the caller finishes first and waits, unless it took
+            // the part back before the worker started it (then nobody was waited for).
+            var slowWorker = new OneSlowPart(1);
+            bool waited = WorkerPool.Run(slowWorker, 2);
+            Assert.Equal(slowWorker.SecondPartOnWorker, waited);
+            // The caller's part is the slow one: the worker is long done when the caller looks.
+            Assert.False(WorkerPool.Run(new OneSlowPart(0), 2));
+        }
+    }
+
     [Fact]
     public void SleepingThreadsAreWokenOnBothSides()
     {

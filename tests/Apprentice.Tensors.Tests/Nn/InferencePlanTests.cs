@@ -101,6 +101,65 @@ public class InferencePlanTests
     }
 
     [Fact]
+    public void WhereverTheSharedLayerIsCutTheRowEqualsForwardBitForBit()
+    {
+        if (Apprentice.Tensors.Kernels.Gemm.MaxThreads < 2) return;   // nothing is shared on one thread
+        foreach (var kind in new[] { "tanh", "relu after tanh", "large first layer" })
+        {
+            var rng = new Rng(40 + kind.Length);
+            var model = SplitNetwork(kind, rng);
+            int inputs = ((Linear)model[0]).InFeatures;
+            var plan = InferencePlan.Create(model, inputs);
+            var row = plan.SharedRow!;
+            int middle = row.Boundary, step = InferencePlan.SplitRow.BalanceStep;
+            while (Push(row, callerWaited: false)) { }                   // down to the lowest cut
+            var seen = new List<int>();
+            while (true)
+            {
+                int boundary = row.Boundary;
+                seen.Add(boundary);
+                for (int call = 0; call < 3; call++)                     // fewer calls than it takes to move the cut
+                {
+                    var x = Tensor.Normal(rng, 0f, 1f, 1, inputs);
+                    float[] expected;
+                    using (Tensor.NoGrad()) expected = model.Forward(x).ToArray();
+                    Assert.Equal(expected, plan.Run(x.Span).ToArray());
+                    Assert.Equal(boundary, row.Boundary);
+                }
+                if (!Push(row, callerWaited: true)) break;
+            }
+            // Seven cuts, 16 outputs apart, centred on the middle; each part keeps at least 16 outputs.
+            Assert.Equal(Enumerable.Range(-3, 7).Select(s => middle + s * step), seen);
+        }
+    }
+
+    // Counts calls of one kind until the cut moves (whatever the real calls counted before); false if it cannot move further.
+    private static bool Push(InferencePlan.SplitRow row, bool callerWaited)
+    {
+        int before = row.Boundary;
+        for (int i = 0; i < 3 * InferencePlan.SplitRow.BalanceVotes && row.Boundary == before; i++) row.Balance(callerWaited);
+        return row.Boundary != before;
+    }
+
+    [Fact]
+    public void TheCutMovesOnlyAfterOnePartHasFinishedLastOnEnoughMoreCalls()
+    {
+        if (Apprentice.Tensors.Kernels.Gemm.MaxThreads < 2) return;
+        var plan = InferencePlan.Create(SplitNetwork("tanh", new Rng(7)), 17);
+        var row = plan.SharedRow!;
+        int middle = row.Boundary, votes = InferencePlan.SplitRow.BalanceVotes;
+        Assert.Equal(128, middle);
+        for (int i = 0; i < 10 * votes; i++) row.Balance(callerWaited: i % 2 == 0);   // evenly matched: stays
+        Assert.Equal(middle, row.Boundary);
+        for (int i = 0; i < votes - 1; i++) row.Balance(callerWaited: true);
+        Assert.Equal(middle, row.Boundary);
+        row.Balance(callerWaited: true);                                 // the caller kept waiting: it takes one step more
+        Assert.Equal(middle + 16, row.Boundary);
+        for (int i = 0; i < votes; i++) row.Balance(callerWaited: false);
+        Assert.Equal(middle, row.Boundary);
+    }
+
+    [Fact]
     public void ASharedRowAllocatesNothing()
     {
         var rng = new Rng(6);
