@@ -161,8 +161,8 @@ internal static unsafe partial class Gemm
     /// One row x times Bᵀ (B is n×k, row-major): a layer's forward pass on one observation.
     /// The same <see cref="Dot4"/> per group of four columns as the general loop, so the same bits,
     /// inlined into a loop with nothing else in it. Through the general loop (row loop inside,
-    /// <see cref="Dot4"/> called per group) the cheetah policy's 17→256 layer took 0.49–0.51 µs
-    /// in the split single-observation pass, and 0.39 µs this way.
+    /// <see cref="Dot4"/> called per group) the cheetah policy's 17→256 layer took 0.49–0.52 µs
+    /// in the split single-observation pass, and 0.39–0.43 µs this way.
     /// </summary>
     private static void RowTimesTransposed(float* x, float* b, float* c, int n, int k)
     {
