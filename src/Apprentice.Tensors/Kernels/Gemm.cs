@@ -324,7 +324,7 @@ internal static unsafe partial class Gemm
         {
             fixed (float* pbRaw = packedB, paRaw = packedA)
             {
-                float* pb = AlignToLine(pbRaw), pa = AlignToLine(paRaw);
+                float* pb = CacheLine.Align(pbRaw), pa = CacheLine.Align(paRaw);
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
@@ -389,8 +389,6 @@ internal static unsafe partial class Gemm
             ArrayPool<float>.Shared.Return(packedA);
         }
     }
-
-    private static float* AlignToLine(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     // Asks for the tile's rows of C (MR × NR) ahead of the micro-kernel, which reads and
     // writes them only after its k loop: their misses then overlap the arithmetic.

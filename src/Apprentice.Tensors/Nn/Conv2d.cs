@@ -29,11 +29,11 @@ public sealed class Conv2d : Module, IWeightedLayer
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
         ArgumentNullException.ThrowIfNull(rng);
         (InChannels, OutChannels, KernelSize, Stride, Padding) = (inChannels, outChannels, kernelSize, stride, padding);
-        Weight = RegisterParameter("weight", Init.KaimingUniform(Tensor.Zeros(outChannels, inChannels, kernelSize, kernelSize), rng, a: MathF.Sqrt(5f)));
+        Weight = RegisterParameter("weight", Init.KaimingUniform(Tensor.ZerosAligned(outChannels, inChannels, kernelSize, kernelSize), rng, a: MathF.Sqrt(5f)));
         if (bias)
         {
             float bound = 1f / MathF.Sqrt(inChannels * kernelSize * kernelSize);
-            Bias = RegisterParameter("bias", Init.Uniform(Tensor.Zeros(outChannels), rng, -bound, bound));
+            Bias = RegisterParameter("bias", Init.Uniform(Tensor.ZerosAligned(outChannels), rng, -bound, bound));
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class Embedding : Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
         ArgumentNullException.ThrowIfNull(rng);
         (Count, Dim) = (count, dim);
-        Weight = RegisterParameter("weight", Init.Normal(Tensor.Zeros(count, dim), rng, 0f, 1f));
+        Weight = RegisterParameter("weight", Init.Normal(Tensor.ZerosAligned(count, dim), rng, 0f, 1f));
     }
 
     /// <summary>Number of rows.</summary>

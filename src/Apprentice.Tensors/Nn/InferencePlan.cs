@@ -179,7 +179,6 @@ public sealed class InferencePlan
     /// </summary>
     internal sealed class SplitRow : IParallelWork
     {
-        private const int LineFloats = 16;           // a 64-byte cache line
         /// <summary>Outputs moved between the parts at a time: one vector of activations, one cache line of the shared row.</summary>
         internal const int BalanceStep = 16;
         /// <summary>
@@ -208,12 +207,12 @@ public sealed class InferencePlan
             _layer = (LinearStep)plan._steps[plan._split];
             _input = new float[plan.InputSize];
             int width = RoundUpToLine(plan._maxWidth);
-            _lines = GC.AllocateArray<float>(4 * width + 2 * width + 3 * LineFloats, pinned: true);
-            int first = FloatsToLine(0);
+            _lines = GC.AllocateArray<float>(4 * width + 2 * width + 3 * CacheLine.Floats, pinned: true);
+            int first = CacheLine.Next(_lines, 0);
             _bufferStart = [first, first + width, first + 2 * width, first + 3 * width];
             // The half boundary, _sharedStart + share, must fall on a line.
             int share = _layer.OutputWidth / 2;
-            int boundary = first + 4 * width + LineFloats + RoundUpToLine(share);
+            int boundary = first + 4 * width + CacheLine.Floats + RoundUpToLine(share);
             _sharedStart = boundary - share;
             _middle = Boundary = share;
             _maxShift = Math.Min(3 * BalanceStep, share - BalanceStep);
@@ -236,14 +235,7 @@ public sealed class InferencePlan
             if (Math.Abs(next - _middle) <= _maxShift) Boundary = next;
         }
 
-        private static int RoundUpToLine(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
-
-        // The index of the first element at or after i that starts a cache line (the array is pinned).
-        private unsafe int FloatsToLine(int i)
-        {
-            fixed (float* p = &_lines[i])
-                return i + (int)((64 - (nint)p % 64) % 64) / sizeof(float);
-        }
+        private static int RoundUpToLine(int floats) => (floats + CacheLine.Floats - 1) / CacheLine.Floats * CacheLine.Floats;
 
         private Span<float> Buffer(int index) => _lines.AsSpan(_bufferStart[index], _plan._maxWidth);
 

@@ -23,11 +23,11 @@ public sealed class Linear : Module, IWeightedLayer
         ArgumentNullException.ThrowIfNull(rng);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", Init.KaimingUniform(Tensor.Zeros(outFeatures, inFeatures), rng, a: MathF.Sqrt(5f)));
+        Weight = RegisterParameter("weight", Init.KaimingUniform(Tensor.ZerosAligned(outFeatures, inFeatures), rng, a: MathF.Sqrt(5f)));
         if (bias)
         {
             float bound = 1f / MathF.Sqrt(inFeatures);
-            Bias = RegisterParameter("bias", Init.Uniform(Tensor.Zeros(outFeatures), rng, -bound, bound));
+            Bias = RegisterParameter("bias", Init.Uniform(Tensor.ZerosAligned(outFeatures), rng, -bound, bound));
         }
     }
 

@@ -89,6 +89,18 @@ public class LayerTests
     }
 
     [Fact]
+    public unsafe void WeightedLayersKeepTheirParametersOnCacheLines()
+    {
+        var rng = new Rng(3);
+        Module[] layers = [new Linear(17, 256, rng), new Linear(256, 6, rng), new Conv2d(3, 8, 4, 2, 0, rng), new Embedding(10, 5, rng)];
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        foreach (var layer in layers)
+            foreach (var (name, parameter) in layer.NamedParameters())
+                fixed (float* p = parameter.Span)
+                    Assert.True((long)p % 64 == 0, $"{layer.GetType().Name}.{name} starts {(long)p % 64} bytes into a cache line");
+    }
+
+    [Fact]
     public void Conv2dHandCheckedCase()
     {
         var conv = new Conv2d(1, 1, 2, stride: 1, padding: 0, new Rng(0));

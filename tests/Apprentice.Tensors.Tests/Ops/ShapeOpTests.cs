@@ -23,6 +23,41 @@ public class ShapeOpTests
     }
 
     [Fact]
+    public unsafe void ZerosAlignedStartsOnACacheLineAndBehavesLikeAnyTensor()
+    {
+        // Sizes from one value to past the large-object threshold: each array lands somewhere
+        // else, so most need an offset to reach a line.
+        foreach (int size in new[] { 1, 3, 17, 256, 4352, 65536 })
+        {
+            var t = Tensor.ZerosAligned(size);
+            fixed (float* p = t.Span) Assert.Equal(0, (long)p % 64);
+            Assert.Equal(size, t.Span.Length);
+            Assert.All(t.ToArray(), v => Assert.Equal(0f, v));
+        }
+        var x = Tensor.ZerosAligned(2, 3, 4);
+        var values = x.AsSpan();
+        for (int i = 0; i < values.Length; i++) values[i] = i;
+        Assert.Equal(Counting(2, 3, 4).ToArray(), x.ToArray());
+        Assert.Equal(23f, x[1, 2, 3]);
+        Assert.Equal(Counting(2, 3, 4).ToString(), x.ToString());
+        var view = x.Reshape(6, 4);
+        x.AsSpan()[5] = 100f;
+        Assert.Equal(100f, view[1, 1]);                                     // the view reads through the same offset
+        Assert.Equal(100f, x.Reshape(-1).Slice(0, 5, 1).Item());
+        Assert.Equal(x.ToArray(), x.Clone().ToArray());
+        Assert.Equal(x.ToArray(), x.Detach().ToArray());
+        Assert.Equal(x.ToArray().Select(v => 2f * v).ToArray(), (x * 2f).ToArray());  // ops read it through the offset too
+        var copy = Tensor.ZerosAligned(2, 3, 4);
+        copy.CopyFrom(x);
+        Assert.Equal(x.ToArray(), copy.ToArray());
+
+        // Pinned: a compacting collection does not move it off its line.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        fixed (float* p = x.Span) Assert.Equal(0, (long)p % 64);
+        Assert.Equal(100f, x[0, 1, 1]);
+    }
+
+    [Fact]
     public void PermuteTransposeSliceConcatAndIndexSelectMoveTheRightElements()
     {
         var x = Counting(2, 3, 4);
