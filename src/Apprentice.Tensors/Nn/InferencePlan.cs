@@ -197,7 +197,7 @@ public sealed class InferencePlan
         private readonly float[] _lines;
         private readonly int[] _bufferStart;         // part t's two buffers start at _bufferStart[2t], [2t + 1]
         private readonly int _sharedStart;
-        private readonly float[] _input;
+        private readonly int _inputStart;            // the caller's copy of the input row, on lines of its own
         private readonly int _middle, _maxShift;     // the boundary stays within _maxShift of the middle, each part keeping at least one step
         private int _votes;                          // calls on which the caller waited for the worker, minus those on which it did not
 
@@ -205,14 +205,14 @@ public sealed class InferencePlan
         {
             _plan = plan;
             _layer = (LinearStep)plan._steps[plan._split];
-            _input = new float[plan.InputSize];
-            int width = RoundUpToLine(plan._maxWidth);
-            _lines = GC.AllocateArray<float>(4 * width + 2 * width + 3 * CacheLine.Floats, pinned: true);
+            int width = RoundUpToLine(plan._maxWidth), inputLines = RoundUpToLine(plan.InputSize);
+            _lines = GC.AllocateArray<float>(4 * width + inputLines + 2 * width + 3 * CacheLine.Floats, pinned: true);
             int first = CacheLine.Next(_lines, 0);
             _bufferStart = [first, first + width, first + 2 * width, first + 3 * width];
+            _inputStart = first + 4 * width;
             // The half boundary, _sharedStart + share, must fall on a line.
             int share = _layer.OutputWidth / 2;
-            int boundary = first + 4 * width + CacheLine.Floats + RoundUpToLine(share);
+            int boundary = _inputStart + inputLines + CacheLine.Floats + RoundUpToLine(share);
             _sharedStart = boundary - share;
             _middle = Boundary = share;
             _maxShift = Math.Min(3 * BalanceStep, share - BalanceStep);
@@ -239,10 +239,12 @@ public sealed class InferencePlan
 
         private Span<float> Buffer(int index) => _lines.AsSpan(_bufferStart[index], _plan._maxWidth);
 
+        private Span<float> Input => _lines.AsSpan(_inputStart, _plan.InputSize);
+
         public ReadOnlySpan<float> Run(ReadOnlySpan<float> input)
         {
             var plan = _plan;
-            input.CopyTo(_input);                    // a span cannot be handed to the other thread
+            input.CopyTo(Input);                     // a span cannot be handed to the other thread
             Balance(WorkerPool.Run(this, 2));
             var row = _lines.AsSpan(_sharedStart, _layer.OutputWidth);
             if (plan._splitEnd == plan._steps.Length)
@@ -256,7 +258,7 @@ public sealed class InferencePlan
         public void Run(int part, int parts)
         {
             var plan = _plan;
-            var x = plan.RunSteps(_input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
+            var x = plan.RunSteps(Input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
             int start = part == 0 ? 0 : Boundary, end = part == 0 ? Boundary : _layer.OutputWidth;
             var y = _lines.AsSpan(_sharedStart + start, end - start);
             _layer.ApplyColumns(x, y, start);
