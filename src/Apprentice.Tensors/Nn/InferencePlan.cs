@@ -200,6 +200,8 @@ public sealed class InferencePlan
         private readonly int _inputStart;            // the caller's copy of the input row, on lines of its own
         private readonly int _middle, _maxShift;     // the boundary stays within _maxShift of the middle, each part keeping at least one step
         private int _votes;                          // calls on which the caller waited for the worker, minus those on which it did not
+        private int _callerThread;                   // the thread of the call under way
+        private int _callerBefore;                   // where in _lines part 0 left the row as it enters the split layer
 
         public SplitRow(InferencePlan plan)
         {
@@ -245,6 +247,7 @@ public sealed class InferencePlan
         {
             var plan = _plan;
             input.CopyTo(Input);                     // a span cannot be handed to the other thread
+            _callerThread = Environment.CurrentManagedThreadId;
             Balance(WorkerPool.Run(this, 2));
             var row = _lines.AsSpan(_sharedStart, _layer.OutputWidth);
             if (plan._splitEnd == plan._steps.Length)
@@ -258,7 +261,19 @@ public sealed class InferencePlan
         public void Run(int part, int parts)
         {
             var plan = _plan;
-            var x = plan.RunSteps(Input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
+            int width = _layer.Layer.InFeatures;
+            ReadOnlySpan<float> x;
+            if (part == 1 && Environment.CurrentManagedThreadId == _callerThread)
+            {
+                // Taken back (the worker had not started it, its core busy elsewhere) or run in turn:
+                // part 0 has just computed the same layers before the split on this thread.
+                x = _lines.AsSpan(_callerBefore, width);
+            }
+            else
+            {
+                x = plan.RunSteps(Input, 0, plan._split, Buffer(2 * part), Buffer(2 * part + 1), 1);
+                if (part == 0) ((ReadOnlySpan<float>)_lines).Overlaps(x, out _callerBefore);
+            }
             int start = part == 0 ? 0 : Boundary, end = part == 0 ? Boundary : _layer.OutputWidth;
             var y = _lines.AsSpan(_sharedStart + start, end - start);
             _layer.ApplyColumns(x, y, start);

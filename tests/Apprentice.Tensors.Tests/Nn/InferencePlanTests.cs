@@ -159,6 +159,47 @@ public class InferencePlanTests
         Assert.Equal(middle, row.Boundary);
     }
 
+    // One plan per part of an outer pool call: inside it the pool is taken, so each plan's call runs
+    // its two parts in turn on its own thread, as when the caller takes back a part its worker has
+    // not started. Part 1 then reuses the layers part 0 computed before the split.
+    private sealed class PlansInTurn(InferencePlan[] plans, float[][][] inputs, float[][][] expected) : Apprentice.Tensors.Kernels.IParallelWork
+    {
+        public readonly int[] Mismatches = new int[plans.Length];
+
+        public void Run(int part, int parts)
+        {
+            for (int call = 0; call < inputs[part].Length; call++)
+                if (!plans[part].Run(inputs[part][call]).SequenceEqual(expected[part][call])) Mismatches[part]++;
+        }
+    }
+
+    [Fact]
+    public void ARowWhosePartsRunInTurnOnOneThreadEqualsForwardBitForBit()
+    {
+        if (Apprentice.Tensors.Kernels.Gemm.MaxThreads < 2) return;   // nothing is shared on one thread
+        var rng = new Rng(77);
+        string[] kinds = ["tanh", "relu after tanh"];
+        var plans = new InferencePlan[kinds.Length];
+        var inputs = new float[kinds.Length][][];
+        var expected = new float[kinds.Length][][];
+        for (int k = 0; k < kinds.Length; k++)
+        {
+            var model = SplitNetwork(kinds[k], rng);
+            plans[k] = InferencePlan.Create(model, 17);
+            inputs[k] = new float[100][];
+            expected[k] = new float[100][];
+            for (int call = 0; call < 100; call++)
+            {
+                var x = Tensor.Normal(rng, 0f, 1f, 1, 17);               // a new row each call: a stale reuse would show
+                inputs[k][call] = x.ToArray();
+                using (Tensor.NoGrad()) expected[k][call] = model.Forward(x).ToArray();
+            }
+        }
+        var work = new PlansInTurn(plans, inputs, expected);
+        Apprentice.Tensors.Kernels.WorkerPool.Run(work, kinds.Length);
+        Assert.Equal(new int[kinds.Length], work.Mismatches);
+    }
+
     [Fact]
     public void ASharedRowAllocatesNothing()
     {
