@@ -17,6 +17,8 @@ namespace Apprentice.Tensors.Nn;
 /// each computes the layers before it and half of that layer's outputs with their activation, the
 /// caller the rest. A single observation is bound by reading the weights from cache, and two cores
 /// read from two caches. Each output is computed by the same code either way, so the bits do not change.
+/// When the worker has not started by the time the caller is done with its half (its core busy
+/// elsewhere), the caller computes the other half too, from the layers it has already run.
 /// Where the layer is cut moves by whole vectors of 16 outputs towards the core that keeps finishing
 /// first: on a VM one core's cache can be slower than the other's for seconds at a time.</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
@@ -261,13 +263,12 @@ public sealed class InferencePlan
         public void Run(int part, int parts)
         {
             var plan = _plan;
-            int width = _layer.Layer.InFeatures;
             ReadOnlySpan<float> x;
             if (part == 1 && Environment.CurrentManagedThreadId == _callerThread)
             {
                 // Taken back (the worker had not started it, its core busy elsewhere) or run in turn:
                 // part 0 has just computed the same layers before the split on this thread.
-                x = _lines.AsSpan(_callerBefore, width);
+                x = _lines.AsSpan(_callerBefore, _layer.Layer.InFeatures);
             }
             else
             {
