@@ -78,7 +78,7 @@ public sealed partial class Tensor
     private static Tensor Constant(float value)
     {
         var c = Output([], zeroed: false);
-        c._data[0] = value;
+        c._data[c._offset] = value;
         return c;
     }
 }

@@ -49,7 +49,7 @@ public sealed partial class Tensor
         LogKernel.Apply(logSums, logSums);                                   // the batch's logarithms in one vectorised pass too
         double total = 0;
         for (int i = 0; i < rows; i++) total += maxima[i] + logSums[i] - x[i * classes + targets[i]];
-        loss._data[0] = (float)(total / rows);
+        loss._data[loss._offset] = (float)(total / rows);
         if (Record(loss, "softmax_cross_entropy", this, static (n, dy, dx) =>
         {
             var logits = n.Inputs[0];

@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public Tensor Sum()
     {
         var y = Output([], zeroed: false);
-        y._data[0] = TensorPrimitives.Sum(Span);
+        y._data[y._offset] = TensorPrimitives.Sum(Span);
         Record(y, "sum", this, static (n, dy, dx) => dx[0] = dy.BroadcastTo(n.Inputs[0]._shape));
         return y;
     }
