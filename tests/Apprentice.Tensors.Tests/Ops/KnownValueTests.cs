@@ -126,6 +126,9 @@ public class KnownValueTests
     [InlineData(4, 10, 64)]        // whole runs of sixteen only
     [InlineData(5, 24, 9)]
     [InlineData(1, 6, 256)]        // a MuJoCo policy's last layer: one group of two columns
+    [InlineData(256, 2, 64)]       // CartPole's logits over a batch: two columns, two rows at a time
+    [InlineData(5, 2, 27)]         // … an odd last row, and runs of sixteen, one of eight and a tail
+    [InlineData(4, 6, 9)]          // a group of four, then two columns for pairs of rows
     public void SmallTransposedProductGivesEachColumnTheSameBitsWhateverItsNeighbours(int m, int n, int k)
     {
         // x·Wᵀ for one or a few rows (the Linear layout at inference): the direct path computes
@@ -190,6 +193,11 @@ public class KnownValueTests
     [InlineData(100, 100, 5, false, false)]    // … its 64-, 32- and 1-column blocks
     [InlineData(300, 45, 8, true, false)]      // 32-, 8- and 1-column blocks, Aᵀ
     [InlineData(1024, 17, 3, false, false)]
+    [InlineData(96, 3, 300, true, false)]      // at most four columns: 32-row blocks, two panels
+    [InlineData(70, 2, 300, true, true)]       // … then the last rows one at a time
+    [InlineData(300, 130, 1, true, false)]     // one term: the shallow kernel holds B's block in registers
+    [InlineData(200, 64, 3, true, true)]       // … three terms, both operands transposed
+    [InlineData(150, 70, 4, false, false)]     // … four terms and a tail of six columns
     public void NarrowBlockedProductsSumEachElementInPanelRuns(int m, int n, int k, bool transA, bool transB)
     {
         // Blocked products sum each element as multiply-adds in order from zero over runs of
@@ -223,6 +231,7 @@ public class KnownValueTests
     [InlineData(256, 64, 2, false)]     // CartPole's output-layer input gradient
     [InlineData(2, 64, 256, true)]      // its weight gradient
     [InlineData(3, 45, 30, false)]      // a vector and a half, and a scalar tail
+    [InlineData(5, 70, 3, true)]        // pairs of rows and a last row, Aᵀ, with both tails
     public void SmallPlainProductsSumAsRowByRowMultiplyAdds(int m, int n, int k, bool transA)
     {
         // The direct path for an untransposed B keeps each row's sums in registers; the bits must be
