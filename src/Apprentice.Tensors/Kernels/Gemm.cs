@@ -61,42 +61,68 @@ internal static unsafe partial class Gemm
     /// C[m×n] = op(A)·op(B), overwriting C. A is m×k (k×m when <paramref name="transA"/>), B is
     /// k×n (n×k when <paramref name="transB"/>), all dense row-major. <paramref name="maxThreads"/>
     /// overrides <see cref="MaxThreads"/> when positive (tests use it to compare thread counts).
+    /// A <paramref name="bias"/> of n values, when given, is added to every row of C after its sums,
+    /// so C holds the bits of the product followed by <see cref="AddKernel.ToRows"/>; the blocked
+    /// and shallow kernels add it to each tile while the tile is still in L1, which saves a pass
+    /// over C (1.2 µs of a 256×64 layer).
     /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB, int maxThreads = 0)
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transA, bool transB,
+        int maxThreads = 0, ReadOnlySpan<float> bias = default)
     {
         if (a.Length < m * k || b.Length < k * n || c.Length < m * n)
             throw new ArgumentException($"GEMM {m}×{k} by {k}×{n}: buffers too small (A {a.Length}, B {b.Length}, C {c.Length}).");
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"GEMM {m}×{k} by {k}×{n}: a bias needs {n} values, got {bias.Length}.");
         if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            c[..(m * n)].Clear();
-            return;
-        }
         long work = (long)m * n * k;
-        if (!IsBlocked(m, n, k))                    // a few rows (single-observation inference) never repay packing B
+        if (k == 0 || !IsBlocked(m, n, k))          // a few rows (single-observation inference) never repay packing B
         {
-            Direct(a, b, c, m, n, k, transA, transB);
+            if (k == 0) c[..(m * n)].Clear();
+            else Direct(a, b, c, m, n, k, transA, transB);
+            if (!bias.IsEmpty) AddKernel.ToRows(c[..(m * n)], bias);
             return;
         }
         int threads = work >= ParallelLimit ? Math.Min(maxThreads > 0 ? maxThreads : MaxThreads, (m + MR - 1) / MR) : 1;
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            if (IsNarrow(n, work)) Narrow(pa, pb, pc, m, n, k, transA, transB);
-            else if (IsShallow(k, work)) Shallow(pa, pb, pc, m, n, k, transA, transB);
-            else if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m);
-            else InParallel(pa, pb, pc, m, n, k, transA, transB, threads);
+            if (IsNarrow(n, work))
+            {
+                Narrow(pa, pb, pc, m, n, k, transA, transB);
+                if (!bias.IsEmpty) AddKernel.ToRows(c[..(m * n)], bias);
+            }
+            else if (IsShallow(k, work)) Shallow(pa, pb, pc, m, n, k, transA, transB, pbias);
+            else if (threads <= 1) Blocked(pa, pb, pc, m, n, k, transA, transB, 0, m, pbias);
+            else InParallel(pa, pb, pc, m, n, k, transA, transB, threads, pbias);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="bias"/> (null: nothing) to a block of C, <paramref name="rows"/> ×
+    /// <paramref name="cols"/> with row stride <paramref name="ldc"/>: the add of
+    /// <see cref="AddKernel.ToRows"/>, element for element.
+    /// </summary>
+    private static void AddBias(float* c, int ldc, int rows, int cols, float* bias)
+    {
+        if (bias == null) return;
+        int w = Vector256<float>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = c + (long)r * ldc;
+            int j = 0;
+            for (; j + w <= cols; j += w) (Vector256.Load(row + j) + Vector256.Load(bias + j)).Store(row + j);
+            for (; j < cols; j++) row[j] += bias[j];
         }
     }
 
     // Fixed partition: row ranges aligned to the micro-tile, independent of timing, one per part
     // of the worker pool (which allocates nothing per call, as Parallel.For's closure did).
-    private static void InParallel(float* pa, float* pb, float* pc, int m, int n, int k, bool transA, bool transB, int threads)
+    private static void InParallel(float* pa, float* pb, float* pc, int m, int n, int k, bool transA, bool transB, int threads, float* bias)
     {
         int rowsPerThread = (m + threads - 1) / threads;
         rowsPerThread = (rowsPerThread + MR - 1) / MR * MR;
         var work = t_rowRanges ??= new RowRanges();
-        (work.A, work.B, work.C, work.M, work.N, work.K, work.TransA, work.TransB, work.RowsPerPart) =
-            ((nint)pa, (nint)pb, (nint)pc, m, n, k, transA, transB, rowsPerThread);
+        (work.A, work.B, work.C, work.Bias, work.M, work.N, work.K, work.TransA, work.TransB, work.RowsPerPart) =
+            ((nint)pa, (nint)pb, (nint)pc, (nint)bias, m, n, k, transA, transB, rowsPerThread);
         WorkerPool.Run(work, threads);
     }
 
@@ -105,14 +131,14 @@ internal static unsafe partial class Gemm
     /// <summary>One product's operands; part t multiplies rows [t·RowsPerPart, (t + 1)·RowsPerPart) of C.</summary>
     private sealed class RowRanges : IParallelWork
     {
-        public nint A, B, C;
+        public nint A, B, C, Bias;
         public int M, N, K, RowsPerPart;
         public bool TransA, TransB;
 
         public void Run(int part, int parts)
         {
             int start = part * RowsPerPart, end = Math.Min(M, start + RowsPerPart);
-            if (start < end) Blocked((float*)A, (float*)B, (float*)C, M, N, K, TransA, TransB, start, end);
+            if (start < end) Blocked((float*)A, (float*)B, (float*)C, M, N, K, TransA, TransB, start, end, (float*)Bias);
         }
     }
 
@@ -383,7 +409,7 @@ internal static unsafe partial class Gemm
     // panel, one NR-wide strip at a time streamed from there. A KC×NR strip (64 KB at NR = 64)
     // would overfill L1 by itself, so the sliver, not the strip, is the operand kept there. Each
     // element of A and of B is packed once per product.
-    private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd)
+    private static void Blocked(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, int rowStart, int rowEnd, float* bias)
     {
         int nr = NR;
         int ncMax = Math.Min(NC, (n + nr - 1) / nr * nr);
@@ -422,6 +448,7 @@ internal static unsafe partial class Gemm
                 {
                     int kc = Math.Min(KC, k - pc);
                     bool accumulate = pc > 0;
+                    float* panelBias = pc + kc == k ? bias : null;         // added after the last panel's sums
                     if (!oneSliver) PackA(a, pa, m, k, transA, rowStart, rowCount, pc, kc);
                     else if (directA && fullRows < rowCount)               // a short last strip would read past A's rows: pack just it
                         PackA(a, pa, m, k, transA, rowStart + fullRows, rowCount - fullRows, pc, kc);
@@ -460,6 +487,7 @@ internal static unsafe partial class Gemm
                                 {
                                     PrefetchTile(tile, n);
                                     MicroKernel(ap, aRow, aStep, bp, ldb, kc, tile, n, accumulate);
+                                    AddBias(tile, n, rows, cols, panelBias == null ? null : panelBias + jc + jr);
                                     continue;
                                 }
                                 // Edge tile: compute it into scratch, copy the valid part. A narrow
@@ -470,6 +498,7 @@ internal static unsafe partial class Gemm
                                 for (int r = 0; r < rows; r++)
                                     for (int j = 0; j < cols; j++)
                                         tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
+                                AddBias(tile, n, rows, cols, panelBias == null ? null : panelBias + jc + jr);
                             }
                         }
                     }

@@ -21,7 +21,7 @@ internal static unsafe partial class Gemm
 
     // k ≤ 8 (one panel, stored): row i of C = Σₚ op(A)[i, p]·op(B)[p, :], a block of the row in
     // registers while the few terms go by, each a multiply-add in order from zero as in the blocked path.
-    private static void Shallow(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB)
+    private static void Shallow(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, float* bias)
     {
         float[]? rented = null;
         float* rows = b;                                       // op(B) as k rows of n
@@ -41,7 +41,7 @@ internal static unsafe partial class Gemm
             if (Vector512.IsHardwareAccelerated)                      // each lane's multiply-adds are the same at either width
                 for (; j + 64 <= n; j += 64)
                 {
-                    if (k <= HeldDepth) ShallowHeld(a, rowStep, termStep, rows + j, c + j, m, n, k);
+                    if (k <= HeldDepth) ShallowHeld(a, rowStep, termStep, rows + j, c + j, m, n, k, bias == null ? null : bias + j);
                     else
                         for (int i = 0; i < m; i++)
                         {
@@ -57,11 +57,15 @@ internal static unsafe partial class Gemm
                             }
                             float* ci = c + (long)i * n + j;
                             s0.Store(ci); s1.Store(ci + 16); s2.Store(ci + 32); s3.Store(ci + 48);
+                            AddBias(ci, n, 1, 64, bias == null ? null : bias + j);
                         }
                 }
             if (j < n)
                 for (int i = 0; i < m; i++)
+                {
                     ShallowRowTail(a + i * rowStep, termStep, rows, c + (long)i * n, n, k, j);
+                    AddBias(c + (long)i * n + j, n, 1, n - j, bias == null ? null : bias + j);
+                }
         }
         if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
     }
@@ -73,8 +77,8 @@ internal static unsafe partial class Gemm
 
     // C[:, block] for one 64-column block of op(B) (k ≤ HeldDepth rows of n, from rows), the same
     // multiply-adds as the row loop: a term the product lacks is skipped, never padded with zeros
-    // (a padded −0 sum would come out +0).
-    private static void ShallowHeld(float* a, long rowStep, long termStep, float* rows, float* c, int m, int n, int k)
+    // (a padded −0 sum would come out +0). The block's bias (null: none) is added to the sums.
+    private static void ShallowHeld(float* a, long rowStep, long termStep, float* rows, float* c, int m, int n, int k, float* bias)
     {
         Vector512<float> b00 = Vector512.Load(rows), b01 = Vector512.Load(rows + 16), b02 = Vector512.Load(rows + 32), b03 = Vector512.Load(rows + 48);
         Vector512<float> b10 = default, b11 = default, b12 = default, b13 = default, b20 = default, b21 = default, b22 = default, b23 = default;
@@ -82,6 +86,8 @@ internal static unsafe partial class Gemm
         if (k > 1) { float* r = rows + n; b10 = Vector512.Load(r); b11 = Vector512.Load(r + 16); b12 = Vector512.Load(r + 32); b13 = Vector512.Load(r + 48); }
         if (k > 2) { float* r = rows + 2 * n; b20 = Vector512.Load(r); b21 = Vector512.Load(r + 16); b22 = Vector512.Load(r + 32); b23 = Vector512.Load(r + 48); }
         if (k > 3) { float* r = rows + 3 * n; b30 = Vector512.Load(r); b31 = Vector512.Load(r + 16); b32 = Vector512.Load(r + 32); b33 = Vector512.Load(r + 48); }
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        if (bias != null) { c0 = Vector512.Load(bias); c1 = Vector512.Load(bias + 16); c2 = Vector512.Load(bias + 32); c3 = Vector512.Load(bias + 48); }
         for (int i = 0; i < m; i++)
         {
             float* ai = a + i * rowStep;
@@ -109,6 +115,7 @@ internal static unsafe partial class Gemm
                 s2 = Vector512.FusedMultiplyAdd(x, b32, s2); s3 = Vector512.FusedMultiplyAdd(x, b33, s3);
             }
             float* ci = c + (long)i * n;
+            if (bias != null) { s0 += c0; s1 += c1; s2 += c2; s3 += c3; }    // after the sums, as the bias pass adds it
             s0.Store(ci); s1.Store(ci + 16); s2.Store(ci + 32); s3.Store(ci + 48);
         }
     }

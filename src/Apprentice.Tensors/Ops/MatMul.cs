@@ -30,11 +30,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// x·Wᵀ + b for x [M, K], W [N, K], b [N]: <see cref="Nn.Linear"/>'s forward as one op. The bias is
-    /// added to each row of the product in place, with the kernel and order of the broadcast
-    /// <c>+</c>, so the values are those of <c>MatMul(x, W, false, true) + b</c> bit for bit, without
-    /// the second [M, N] buffer and graph node; the backward gives b the rows' gradient, which the
-    /// sweep sums over the rows as it would for the broadcast.
+    /// x·Wᵀ + b for x [M, K], W [N, K], b [N]: <see cref="Nn.Linear"/>'s forward as one op. The product
+    /// adds the bias to each row itself (tile by tile while the tile is in cache, where it has a
+    /// kernel for that), with the add of the broadcast <c>+</c>, so the values are those of
+    /// <c>MatMul(x, W, false, true) + b</c> bit for bit, without the second [M, N] buffer, graph node
+    /// or pass; the backward gives b the rows' gradient, which the sweep sums over the rows as it
+    /// would for the broadcast.
     /// </summary>
     internal static Tensor Affine(Tensor x, Tensor weight, Tensor bias)
     {
@@ -42,8 +43,7 @@ public sealed partial class Tensor
         if (bias.Rank != 1 || bias._shape[0] != n)
             throw new ArgumentException($"Affine: bias {bias.ShapeText} does not match {n} outputs.");
         var y = Output([m, n], zeroed: false);
-        Gemm.Multiply(x.Span, weight.Span, y.AsSpan(), m, n, k, false, true);
-        AddKernel.ToRows(y.AsSpan(), bias.Span);
+        Gemm.Multiply(x.Span, weight.Span, y.AsSpan(), m, n, k, false, true, bias: bias.Span);
         Record(y, "affine", x, weight, bias, static (n, dy, dx) =>
         {
             ProductGradients(n.Inputs[0], n.Inputs[1], dy, false, true, dx);

@@ -57,6 +57,43 @@ public class GemmTests
             }
     }
 
+    [Theory]
+    [InlineData(3, 7, 45, false, true)]         // direct: one row at a time
+    [InlineData(64, 4, 256, true, false)]       // narrow: at most eight columns
+    [InlineData(256, 64, 4, false, true)]       // shallow, B's block held in registers
+    [InlineData(150, 70, 6, false, false)]      // shallow, terms loaded per row, and a tail of six columns
+    [InlineData(256, 64, 64, false, true)]      // blocked, one strip (CartPole's hidden layer)
+    [InlineData(97, 130, 300, true, true)]      // blocked: two panels (bias after the last only), edge tiles
+    [InlineData(200, 1100, 70, false, false)]   // blocked, split over threads
+    public void ABiasGivenToTheProductEqualsTheProductThenTheBiasPass(int m, int n, int k, bool transA, bool transB)
+    {
+        // Affine hands the bias to the product, which adds it tile by tile; the bits must be those
+        // of the product followed by the broadcast add, on every path and thread count.
+        var rng = new Rng(m * 13 + n * 7 + k);
+        var a = Tensor.Uniform(rng, -1f, 1f, m * k).ToArray();
+        var b = Tensor.Uniform(rng, -1f, 1f, k * n).ToArray();
+        var bias = Tensor.Uniform(rng, -1f, 1f, n).ToArray();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var expected = new float[m * n];
+            Gemm.Multiply(a, b, expected, m, n, k, transA, transB, threads);
+            AddKernel.ToRows(expected, bias);
+            var c = new float[m * n];
+            c.AsSpan().Fill(float.NaN);                                    // stale output must not leak in
+            Gemm.Multiply(a, b, c, m, n, k, transA, transB, threads, bias);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(expected[i]),
+                    $"{m}×{n}×{k} on {threads} thread(s), element {i}: {c[i]} vs {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void ABiasOfTheWrongLengthIsRefusedByName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[6], new float[6], new float[4], 2, 2, 3, false, false, 1, new float[3]));
+        Assert.Contains("bias needs 2 values, got 3", error.Message);
+    }
+
     [Fact]
     public void BlockedProductOverwritesWhateverTheOutputHeld()
     {
