@@ -624,7 +624,16 @@ internal static unsafe partial class Gemm
             // extra lanes land in the next column's slot, which the next store overwrites, so the
             // vector loops stop one column early and the last column goes the scalar way.
             int start = 0;                                                  // columns before this were packed by vectors
-            if (rows == MR && ic + i0 + 8 <= m && Avx.IsSupported)
+            if (rows < MR && transA && Avx.IsSupported)
+            {
+                // A short last strip of Aᵀ (the 4 rows left of a 64-row weight gradient, 256 columns
+                // deep): its rows are contiguous in each column, so one masked load takes them all
+                // and zeroes the padding lanes, where the scalar loop gathered element by element.
+                var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rows)).AsSingle();
+                float* src = a + (long)pc * m + ic + i0;
+                for (; start + 1 < kc; start++, src += m) Avx.MaskLoad(src, mask).Store(strip + start * MR);
+            }
+            else if (rows == MR && ic + i0 + 8 <= m && Avx.IsSupported)
             {
                 if (transA)
                 {
