@@ -97,6 +97,10 @@ internal static unsafe partial class Gemm
         }
     }
 
+    /// <summary>The bias of column <paramref name="column"/> on, or null when there is no bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* BiasAt(float* bias, int column) => bias == null ? null : bias + column;
+
     /// <summary>
     /// Adds <paramref name="bias"/> (null: nothing) to a block of C, <paramref name="rows"/> ×
     /// <paramref name="cols"/> with row stride <paramref name="ldc"/>: the add of
@@ -487,7 +491,7 @@ internal static unsafe partial class Gemm
                                 if (rows == MR && cols == nr)
                                 {
                                     PrefetchTile(tile, n);
-                                    MicroKernel(ap, aRow, aStep, bp, ldb, kc, tile, n, accumulate, panelBias == null ? null : panelBias + jc + jr);
+                                    MicroKernel(ap, aRow, aStep, bp, ldb, kc, tile, n, accumulate, BiasAt(panelBias, jc + jr));
                                     continue;
                                 }
                                 // Edge tile: compute it into scratch, copy the valid part. A narrow
@@ -498,7 +502,7 @@ internal static unsafe partial class Gemm
                                 for (int r = 0; r < rows; r++)
                                     for (int j = 0; j < cols; j++)
                                         tile[(long)r * n + j] = accumulate ? tile[(long)r * n + j] + edge[r * nr + j] : edge[r * nr + j];
-                                AddBias(tile, n, rows, cols, panelBias == null ? null : panelBias + jc + jr);
+                                AddBias(tile, n, rows, cols, BiasAt(panelBias, jc + jr));
                             }
                         }
                     }
@@ -756,18 +760,19 @@ internal static unsafe partial class Gemm
             a += aStep;
             b += ldb;
         }
+        float* rightBias = BiasAt(bias, 32);                                // the tile's right half
         Store512(c + 0 * ldc, c00, c01, accumulate, bias);
-        Store512(c + 0 * ldc + 32, c02, c03, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 0 * ldc + 32, c02, c03, accumulate, rightBias);
         Store512(c + 1 * ldc, c10, c11, accumulate, bias);
-        Store512(c + 1 * ldc + 32, c12, c13, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 1 * ldc + 32, c12, c13, accumulate, rightBias);
         Store512(c + 2 * ldc, c20, c21, accumulate, bias);
-        Store512(c + 2 * ldc + 32, c22, c23, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 2 * ldc + 32, c22, c23, accumulate, rightBias);
         Store512(c + 3 * ldc, c30, c31, accumulate, bias);
-        Store512(c + 3 * ldc + 32, c32, c33, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 3 * ldc + 32, c32, c33, accumulate, rightBias);
         Store512(c + 4 * ldc, c40, c41, accumulate, bias);
-        Store512(c + 4 * ldc + 32, c42, c43, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 4 * ldc + 32, c42, c43, accumulate, rightBias);
         Store512(c + 5 * ldc, c50, c51, accumulate, bias);
-        Store512(c + 5 * ldc + 32, c52, c53, accumulate, bias == null ? null : bias + 32);
+        Store512(c + 5 * ldc + 32, c52, c53, accumulate, rightBias);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,7 +41,7 @@ internal static unsafe partial class Gemm
             if (Vector512.IsHardwareAccelerated)                      // each lane's multiply-adds are the same at either width
                 for (; j + 64 <= n; j += 64)
                 {
-                    if (k <= HeldDepth) ShallowHeld(a, rowStep, termStep, rows + j, c + j, m, n, k, bias == null ? null : bias + j);
+                    if (k <= HeldDepth) ShallowHeld(a, rowStep, termStep, rows + j, c + j, m, n, k, BiasAt(bias, j));
                     else
                         for (int i = 0; i < m; i++)
                         {
@@ -57,14 +57,14 @@ internal static unsafe partial class Gemm
                             }
                             float* ci = c + (long)i * n + j;
                             s0.Store(ci); s1.Store(ci + 16); s2.Store(ci + 32); s3.Store(ci + 48);
-                            AddBias(ci, n, 1, 64, bias == null ? null : bias + j);
+                            AddBias(ci, n, 1, 64, BiasAt(bias, j));
                         }
                 }
             if (j < n)
                 for (int i = 0; i < m; i++)
                 {
                     ShallowRowTail(a + i * rowStep, termStep, rows, c + (long)i * n, n, k, j);
-                    AddBias(c + (long)i * n + j, n, 1, n - j, bias == null ? null : bias + j);
+                    AddBias(c + (long)i * n + j, n, 1, n - j, BiasAt(bias, j));
                 }
         }
         if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
