@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Apprentice.Tensors.Kernels;
 
 namespace Apprentice.Tensors.Nn;
@@ -20,7 +21,10 @@ namespace Apprentice.Tensors.Nn;
 /// When the worker has not started by the time the caller is done with its half (its core busy
 /// elsewhere), the caller computes the other half too, from the layers it has already run.
 /// Where the layer is cut moves by whole vectors of 16 outputs towards the core that keeps finishing
-/// first: on a VM one core's cache can be slower than the other's for seconds at a time.</para>
+/// first: on a VM one core's cache can be slower than the other's for seconds at a time. And the
+/// plan times shared calls against calls on the caller alone now and then, and makes the faster
+/// kind (<see cref="TwoOrOne"/>): on a VM, hand-offs between cores are slow in some minutes, and
+/// then two threads would be slower than one.</para>
 /// <para>Supported layers: <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Tanh"/>,
 /// <see cref="Sigmoid"/>, <see cref="Softplus"/>, <see cref="GELU"/>, <see cref="Identity"/> and
 /// <see cref="Sequential"/> of these. The plan reads the layers' parameters at each call, so training or loading weights
@@ -245,7 +249,30 @@ public sealed class InferencePlan
 
         private Span<float> Input => _lines.AsSpan(_inputStart, _plan.InputSize);
 
+        /// <summary>Decides per call whether the row is shared or run on the caller alone (see <see cref="TwoOrOne"/>).</summary>
+        internal TwoOrOne Choice { get; } = new();
+
         public ReadOnlySpan<float> Run(ReadOnlySpan<float> input)
+        {
+            var choice = Choice;
+            if (!choice.Probing)
+            {
+                choice.Counted();
+                return choice.Shares ? RunShared(input) : RunAlone(input);
+            }
+            bool shares = choice.ProbeShares;
+            long start = Stopwatch.GetTimestamp();
+            var output = shares ? RunShared(input) : RunAlone(input);
+            choice.Took(Stopwatch.GetTimestamp() - start);
+            return output;
+        }
+
+        /// <summary>The whole row on the calling thread: the plan's ordinary path for one row.</summary>
+        internal ReadOnlySpan<float> RunAlone(ReadOnlySpan<float> input) =>
+            _plan.RunSteps(input, 0, _plan._steps.Length, _plan._front, _plan._back, 1);
+
+        /// <summary>The row shared between the caller and a worker.</summary>
+        internal ReadOnlySpan<float> RunShared(ReadOnlySpan<float> input)
         {
             var plan = _plan;
             input.CopyTo(Input);                     // a span cannot be handed to the other thread
@@ -280,6 +307,69 @@ public sealed class InferencePlan
             _layer.ApplyColumns(x, y, start);
             for (int i = plan._split + 1; i < plan._splitEnd; i++) plan._steps[i].Apply(y, y);
         }
+    }
+
+    /// <summary>
+    /// Whether single rows are shared between two cores or run on the caller alone, decided by
+    /// timing both. Sharing halves the weights each core reads but adds two hand-offs between the
+    /// cores, and on this VM that trade changes from one process to the next. For the cheetah
+    /// policy (instrumented build, 2026-11-22) a shared call took 2.3–2.6 µs where the worker
+    /// started 160–200 ns after the call was posted; 4.5 µs where it started 700 ns after; and
+    /// 3.5 µs where it started at once but both parts took 3 µs instead of 1.9, as if the two threads
+    /// shared one core. One core alone took 2.9–3.8 µs. So every <see cref="ProbeEvery"/> calls
+    /// it times <see cref="ProbeRuns"/> runs of <see cref="ProbeRun"/> calls of each kind, in turn,
+    /// and keeps the kind whose median run was the faster: a run that a preemption or the worker's
+    /// wake-up slowed does not decide. The outputs' bits are the same either way.
+    /// </summary>
+    internal sealed class TwoOrOne
+    {
+        /// <summary>Calls per timed run.</summary>
+        internal const int ProbeRun = 16;
+        /// <summary>Timed runs of each kind per probe.</summary>
+        internal const int ProbeRuns = 8;
+        /// <summary>Calls between probes (about 20 ms of calls): a probe costs at most 128 calls of the slower kind.</summary>
+        internal const int ProbeEvery = 8192;
+
+        private readonly long[] _shared = new long[ProbeRuns], _alone = new long[ProbeRuns];
+        private int _untilProbe;                     // calls before the next probe; 0 while probing (the first calls probe)
+        private int _probeCall;                      // calls into the probe under way
+        private long _runTicks;                      // the timed run's calls so far
+        private bool _pinned;
+
+        /// <summary>The kind the last probe chose: shared (true, until a probe has run) or alone.</summary>
+        public bool Shares { get; private set; } = true;
+
+        /// <summary>Whether the next call is timed, its kind given by <see cref="ProbeShares"/>.</summary>
+        public bool Probing => _untilProbe == 0 && !_pinned;
+
+        /// <summary>The kind of the probing call under way: runs of each kind in turn, shared first.</summary>
+        public bool ProbeShares => _probeCall / ProbeRun % 2 == 0;
+
+        /// <summary>Counts a call made outside a probe.</summary>
+        public void Counted()
+        {
+            if (!_pinned) _untilProbe--;
+        }
+
+        /// <summary>Records a probing call's duration; the last call of the probe decides <see cref="Shares"/>.</summary>
+        public void Took(long ticks)
+        {
+            _runTicks += ticks;
+            _probeCall++;
+            if (_probeCall % ProbeRun != 0) return;
+            int run = _probeCall / ProbeRun - 1;
+            (run % 2 == 0 ? _shared : _alone)[run / 2] = _runTicks;
+            _runTicks = 0;
+            if (_probeCall < 2 * ProbeRun * ProbeRuns) return;
+            Array.Sort(_shared);
+            Array.Sort(_alone);
+            Shares = _shared[ProbeRuns / 2 - 1] < _alone[ProbeRuns / 2 - 1];
+            _probeCall = 0;
+            _untilProbe = ProbeEvery;
+        }
+
+        /// <summary>Fixes the kind and stops probing (tests of one path).</summary>
+        internal void Pin(bool shares) => (Shares, _pinned) = (shares, true);
     }
 
     /// <summary>Runs the network on <paramref name="input"/> and copies the outputs into <paramref name="output"/>.</summary>

@@ -89,12 +89,14 @@ public class InferencePlanTests
         var plan = InferencePlan.Create(model, inputs);
         // Shared when the engine has two threads, except behind a GELU (its scratch buffer is the plan's).
         Assert.Equal(Apprentice.Tensors.Kernels.Gemm.MaxThreads >= 2 && kind != "gelu first", plan.SharesSingleRows);
+        plan.SharedRow?.Choice.Pin(shares: true);                      // every call shared, whatever timing would choose
         for (int call = 0; call < 200; call++)
         {
             var x = Tensor.Normal(rng, 0f, 1f, 1, inputs);
             float[] expected;
             using (Tensor.NoGrad()) expected = model.Forward(x).ToArray();
             Assert.Equal(expected, plan.Run(x.Span).ToArray());
+            if (plan.SharedRow is { } row) Assert.Equal(expected, row.RunAlone(x.Span).ToArray());
         }
         var batch = Tensor.Normal(rng, 0f, 1f, 3, inputs);                  // several rows take the ordinary path
         using (Tensor.NoGrad()) Assert.Equal(model.Forward(batch).ToArray(), plan.Run(batch.Span).ToArray());
@@ -111,6 +113,7 @@ public class InferencePlanTests
             int inputs = ((Linear)model[0]).InFeatures;
             var plan = InferencePlan.Create(model, inputs);
             var row = plan.SharedRow!;
+            row.Choice.Pin(shares: true);
             int middle = row.Boundary, step = InferencePlan.SplitRow.BalanceStep;
             while (Push(row, callerWaited: false)) { }                   // down to the lowest cut
             var seen = new List<int>();
@@ -159,6 +162,67 @@ public class InferencePlanTests
         Assert.Equal(middle, row.Boundary);
     }
 
+    // Feeds a probe's calls, each shared call taking sharedTicks and each alone call aloneTicks,
+    // except the calls listed in slowCalls (a preemption), which take a million ticks.
+    private static void Probe(InferencePlan.TwoOrOne choice, long sharedTicks, long aloneTicks, params int[] slowCalls)
+    {
+        Assert.True(choice.Probing);
+        int calls = 2 * InferencePlan.TwoOrOne.ProbeRun * InferencePlan.TwoOrOne.ProbeRuns;
+        for (int call = 0; call < calls; call++)
+        {
+            Assert.True(choice.Probing);
+            Assert.Equal(call / InferencePlan.TwoOrOne.ProbeRun % 2 == 0, choice.ProbeShares);   // runs of each kind in turn, shared first
+            choice.Took(slowCalls.Contains(call) ? 1_000_000 : choice.ProbeShares ? sharedTicks : aloneTicks);
+        }
+        Assert.False(choice.Probing);
+    }
+
+    [Fact]
+    public void TheFasterKindOfCallIsKeptUntilTheNextProbe()
+    {
+        var choice = new InferencePlan.TwoOrOne();
+        Assert.True(choice.Shares);                                      // shared until timing says otherwise
+        Probe(choice, sharedTicks: 30, aloneTicks: 20);
+        Assert.False(choice.Shares);
+        for (int call = 0; call < InferencePlan.TwoOrOne.ProbeEvery; call++)
+        {
+            Assert.False(choice.Probing);
+            choice.Counted();
+        }
+        Probe(choice, sharedTicks: 20, aloneTicks: 30);
+        Assert.True(choice.Shares);
+        for (int call = 0; call < InferencePlan.TwoOrOne.ProbeEvery; call++) choice.Counted();
+        Probe(choice, sharedTicks: 25, aloneTicks: 25);                  // a tie: alone, which leaves the other core free
+        Assert.False(choice.Shares);
+    }
+
+    [Fact]
+    public void AFewSlowCallsInAProbeDoNotDecideIt()
+    {
+        var choice = new InferencePlan.TwoOrOne();
+        int run = InferencePlan.TwoOrOne.ProbeRun;
+        // Shared is faster, but three of its eight runs each hold a call a million ticks long.
+        Probe(choice, sharedTicks: 20, aloneTicks: 30, slowCalls: [0, 2 * run + 5, 4 * run + 15]);
+        Assert.True(choice.Shares);
+        for (int call = 0; call < InferencePlan.TwoOrOne.ProbeEvery; call++) choice.Counted();
+        // Alone is faster, but three of its runs were slowed.
+        Probe(choice, sharedTicks: 30, aloneTicks: 20, slowCalls: [run, 3 * run + 1, 5 * run + 2]);
+        Assert.False(choice.Shares);
+    }
+
+    [Fact]
+    public void APinnedChoiceNeverProbes()
+    {
+        var choice = new InferencePlan.TwoOrOne();
+        choice.Pin(shares: false);
+        for (int call = 0; call < 2 * InferencePlan.TwoOrOne.ProbeEvery; call++)
+        {
+            Assert.False(choice.Probing);
+            choice.Counted();
+        }
+        Assert.False(choice.Shares);
+    }
+
     // One plan per part of an outer pool call: inside it the pool is taken, so each plan's call runs
     // its two parts in turn on its own thread, as when the caller takes back a part its worker has
     // not started. Part 1 then reuses the layers part 0 computed before the split.
@@ -186,6 +250,7 @@ public class InferencePlanTests
         {
             var model = SplitNetwork(kinds[k], rng);
             plans[k] = InferencePlan.Create(model, 17);
+            plans[k].SharedRow!.Choice.Pin(shares: true);
             inputs[k] = new float[100][];
             expected[k] = new float[100][];
             for (int call = 0; call < 100; call++)
