@@ -61,7 +61,9 @@ internal static class EndToEnd
     {
         foreach (var (variant, call) in c.Variants)
         {
+            var before = c.RowCounts;
             var result = TimeLoop.Measure(call, timing);
+            var after = c.RowCounts;
             double median = result.Median;
             output.Emit(w =>
             {
@@ -72,6 +74,9 @@ internal static class EndToEnd
                 w.WriteNumber("us_per_call", JsonLines.Round(1e6 / median, 2));
                 w.WriteNumber("us_per_call_min", JsonLines.Round(1e6 / result.Max, 2));
                 w.WriteNumber("us_per_call_max", JsonLines.Round(1e6 / result.Min, 2));
+                // Of the calls in warm-up and reps, the share that ran on two cores (the plan's choice; absent when it never shares).
+                if (after.Rows > before.Rows)
+                    w.WriteNumber("shared_row_fraction", JsonLines.Round((double)(after.Shared - before.Shared) / (after.Rows - before.Rows), 3));
                 Footer(w, result, threads);
             });
         }

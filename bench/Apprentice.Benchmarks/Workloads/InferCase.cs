@@ -46,6 +46,13 @@ internal sealed class InferCase
         ("rollout_step", () => RolloutStep()),
     ];
 
+    /// <summary>
+    /// Single rows run so far and how many of them were shared between two cores (the plan times
+    /// both kinds now and then and makes the faster); (0, 0) when the plan never shares.
+    /// </summary>
+    public (long Rows, long Shared) RowCounts =>
+        _plan.SharedRow is { } row ? (row.Choice.Calls, row.Choice.SharedCalls) : (0, 0);
+
     /// <summary>No-grad forward pass of the prepared [1, obs] tensor; returns the first output so nothing is dead code.</summary>
     public float Forward() => _plan.Run(_prepared.Span)[0];
 

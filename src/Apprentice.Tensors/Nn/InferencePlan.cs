@@ -345,15 +345,25 @@ public sealed class InferencePlan
         /// <summary>The kind of the probing call under way: runs of each kind in turn, shared first.</summary>
         public bool ProbeShares => _probeCall / ProbeRun % 2 == 0;
 
+        /// <summary>Calls counted so far (<see cref="Counted"/> and <see cref="Took"/>), and how many of them were shared.</summary>
+        public long Calls { get; private set; }
+
+        /// <inheritdoc cref="Calls"/>
+        public long SharedCalls { get; private set; }
+
         /// <summary>Counts a call made outside a probe.</summary>
         public void Counted()
         {
+            Calls++;
+            if (Shares) SharedCalls++;
             if (!_pinned) _untilProbe--;
         }
 
         /// <summary>Records a probing call's duration; the last call of the probe decides <see cref="Shares"/>.</summary>
         public void Took(long ticks)
         {
+            Calls++;
+            if (ProbeShares) SharedCalls++;
             _runTicks += ticks;
             _probeCall++;
             if (_probeCall % ProbeRun != 0) return;

@@ -184,11 +184,14 @@ public class InferencePlanTests
         Assert.True(choice.Shares);                                      // shared until timing says otherwise
         Probe(choice, sharedTicks: 30, aloneTicks: 20);
         Assert.False(choice.Shares);
+        int probeCalls = 2 * InferencePlan.TwoOrOne.ProbeRun * InferencePlan.TwoOrOne.ProbeRuns;
+        Assert.Equal((probeCalls, probeCalls / 2), (choice.Calls, choice.SharedCalls));
         for (int call = 0; call < InferencePlan.TwoOrOne.ProbeEvery; call++)
         {
             Assert.False(choice.Probing);
             choice.Counted();
         }
+        Assert.Equal((probeCalls + InferencePlan.TwoOrOne.ProbeEvery, probeCalls / 2), (choice.Calls, choice.SharedCalls));
         Probe(choice, sharedTicks: 20, aloneTicks: 30);
         Assert.True(choice.Shares);
         for (int call = 0; call < InferencePlan.TwoOrOne.ProbeEvery; call++) choice.Counted();
