@@ -318,8 +318,9 @@ public sealed class InferencePlan
     /// 3.5 µs where it started at once but both parts took 3 µs instead of 1.9, as if the two threads
     /// shared one core. One core alone took 2.9–3.8 µs. So every <see cref="ProbeEvery"/> calls
     /// it times <see cref="ProbeRuns"/> runs of <see cref="ProbeRun"/> calls of each kind, in turn,
-    /// and keeps the kind whose median run was the faster: a run that a preemption or the worker's
-    /// wake-up slowed does not decide. The outputs' bits are the same either way.
+    /// and keeps the kind whose lower median run (the fourth fastest of eight) was the faster: up to
+    /// four runs that a preemption or the worker's wake-up slowed do not decide. A tie goes to the
+    /// caller alone, which leaves the other core free. The outputs' bits are the same either way.
     /// </summary>
     internal sealed class TwoOrOne
     {
